@@ -1,0 +1,57 @@
+"""What one build is asked to do: a frozen value the CLI fills and the pipeline reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publisher.errors import ConfigError
+from publisher.metadata import normalise_language
+
+DEFAULT_OUTPUT = Path("output")
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """One build. ``title``, ``author`` and ``language`` override the manuscript's metadata."""
+
+    input: Path
+    output_dir: Path = DEFAULT_OUTPUT
+    title: str | None = None
+    author: str | None = None
+    language: str | None = None
+    audio: bool = True
+    # Fixed for reproducible builds; by default SOURCE_DATE_EPOCH, else the build time.
+    modified: dt.datetime | None = field(default=None)
+
+    def overrides(self) -> dict[str, str | None]:
+        language = normalise_language(self.language, "--language") if self.language else None
+        return {
+            "title": _clean(self.title, "--title"),
+            "author": _clean(self.author, "--author"),
+            "language": language,
+        }
+
+    def modified_time(self) -> dt.datetime:
+        if self.modified is not None:
+            return self.modified.astimezone(dt.UTC).replace(microsecond=0)
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            try:
+                return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+            except (ValueError, OverflowError, OSError):
+                raise ConfigError(
+                    f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time in seconds"
+                ) from None
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _clean(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    if not value:
+        raise ConfigError(f"{option} must not be empty")
+    return value

@@ -1,0 +1,128 @@
+"""Metadata from front matter, a book.toml beside the manuscript, and the command line.
+
+Precedence, most specific first: command-line options, the manuscript's own front
+matter or title block, book.toml, then fallbacks (the file name for the title).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from publisher.errors import ConfigError
+from publisher.model import Metadata
+
+FIELDS = (
+    "title",
+    "subtitle",
+    "author",
+    "language",
+    "publisher",
+    "date",
+    "description",
+    "identifier",
+    "rights",
+)
+ALIASES = {"authors": "author", "creator": "author", "lang": "language", "isbn": "identifier"}
+BOOK_TOML = "book.toml"
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+MAX_FIELD_LENGTH = 2000
+
+
+def metadata_fields(
+    data: Mapping[str, Any], source: str, lines: Mapping[str, int]
+) -> dict[str, str]:
+    """Validate a mapping of metadata; errors name the source and, where known, the line."""
+    fields: dict[str, str] = {}
+    for raw_key, value in data.items():
+        key = ALIASES.get(str(raw_key).lower(), str(raw_key).lower())
+        where = f"{source}, line {lines[raw_key]}" if raw_key in lines else source
+        if key not in FIELDS:
+            known = ", ".join(FIELDS)
+            raise ConfigError(f"{where}: unknown metadata key {raw_key!r}; known keys: {known}")
+        fields[key] = _as_text(key, value, where)
+    if "language" in fields:
+        fields["language"] = normalise_language(fields["language"], source)
+    return fields
+
+
+def load_book_toml(manuscript: Path) -> dict[str, str]:
+    """Read book.toml beside the manuscript, if there is one."""
+    path = manuscript.parent / BOOK_TOML
+    if not path.is_file():
+        return {}
+    try:
+        source = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    table = data.get("book", data) if isinstance(data.get("book"), dict) else data
+    return metadata_fields(table, str(path), _toml_key_lines(source))
+
+
+def resolve_metadata(layers: Sequence[Mapping[str, str]], fallback_title: str) -> Metadata:
+    """Merge metadata layers, most specific first, into a validated Metadata."""
+    merged: dict[str, str] = {}
+    for layer in reversed(layers):
+        merged.update({k: v for k, v in layer.items() if v})
+    merged.setdefault("title", fallback_title)
+    merged.setdefault("language", "en")
+    return Metadata(**merged)
+
+
+def normalise_language(code: str, source: str) -> str:
+    """Check a BCP 47 tag and give it its usual case: "en-gb" becomes "en-GB"."""
+    code = code.strip().replace("_", "-")
+    if not _LANGUAGE.match(code):
+        raise ConfigError(
+            f"{source}: {code!r} is not a language tag; use a BCP 47 code such as en, en-GB or fr"
+        )
+    primary, *rest = code.split("-")
+    subtags = [s.upper() if len(s) == 2 else s.title() if len(s) == 4 else s.lower() for s in rest]
+    return "-".join([primary.lower(), *subtags])
+
+
+def title_from_filename(path: Path) -> str:
+    words = re.sub(r"[_\-.]+", " ", path.stem).split()
+    return " ".join(w[:1].upper() + w[1:] for w in words) or "Untitled"
+
+
+def _as_text(key: str, value: Any, where: str) -> str:
+    if isinstance(value, list) and key == "author" and all(isinstance(v, str) for v in value):
+        value = _join_names([v.strip() for v in value if v.strip()])
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()[:10]
+    if isinstance(value, int) and key == "date":
+        value = str(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {key} must be text, not {type(value).__name__}")
+    text = " ".join(value.split())
+    if len(text) > MAX_FIELD_LENGTH:
+        raise ConfigError(f"{where}: {key} is longer than {MAX_FIELD_LENGTH} characters")
+    if key == "date" and text and not _DATE.match(text):
+        raise ConfigError(f"{where}: date {text!r} must be YYYY, YYYY-MM or YYYY-MM-DD")
+    return text
+
+
+def _join_names(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _toml_key_lines(source: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for number, line in enumerate(source.split("\n"), 1):
+        m = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", line)
+        if m:
+            lines.setdefault(m.group(1), number)
+    return lines

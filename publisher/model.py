@@ -1,0 +1,167 @@
+"""The book as data: frozen values passed from one pipeline stage to the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+SectionKind = Literal[
+    "preamble",
+    "chapter",
+    "part",
+    "prologue",
+    "epilogue",
+    "interlude",
+    "preface",
+    "foreword",
+    "introduction",
+    "dedication",
+    "epigraph",
+    "afterword",
+    "acknowledgments",
+    "notes",
+    "appendix",
+    "glossary",
+    "bibliography",
+    "about-the-author",
+    "colophon",
+    "conclusion",
+]
+SECTION_KINDS: tuple[SectionKind, ...] = get_args(SectionKind)
+
+Matter = Literal["front", "body", "back"]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a reader, a catalogue or a player shows about the publication."""
+
+    title: str
+    language: str = "en"
+    subtitle: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    description: str | None = None
+    identifier: str | None = None
+    rights: str | None = None
+
+
+# --- the manuscript: what a reader found in the file, before any structure ---
+
+
+@dataclass(frozen=True)
+class HeadingBlock:
+    """A heading line. ``label`` is the numbering part ("Chapter IV"), ``text`` the name."""
+
+    level: int
+    text: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class ParagraphBlock:
+    text: str
+
+
+@dataclass(frozen=True)
+class BreakBlock:
+    """A scene break: a pause in narration and a rule in print."""
+
+
+Block = HeadingBlock | ParagraphBlock | BreakBlock
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    metadata: Metadata
+    blocks: tuple[Block, ...]
+    source_name: str
+    encoding: str = "utf-8"
+
+
+# --- the book: structured, every narrated unit with a stable id ---
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Subheading:
+    """A heading inside a section (Markdown ``###`` under a ``##`` chapter); ``level`` 2 to 6."""
+
+    id: str
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SceneBreak:
+    id: str
+
+
+Content = Paragraph | Subheading | SceneBreak
+
+
+@dataclass(frozen=True)
+class Section:
+    """One chapter-like unit: one XHTML document, one audio file, one navigation entry.
+
+    ``depth`` is 0 for top-level entries and 1 for chapters inside a part. A section
+    always has a title to show; ``from_manuscript`` is False when the manuscript gave
+    it none (text before the first heading is titled with the book's title).
+    """
+
+    id: str
+    index: int
+    kind: SectionKind
+    matter: Matter
+    depth: int
+    label: str | None
+    title: str | None
+    content: tuple[Content, ...]
+    from_manuscript: bool = True
+
+    @property
+    def heading_id(self) -> str:
+        return f"{self.id}-h"
+
+    @property
+    def display_title(self) -> str:
+        """The name shown in navigation: "Chapter One: The Road", "Preface"."""
+        return ": ".join(p for p in (self.label, self.title) if p)
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(
+            s for item in self.content if isinstance(item, Paragraph) for s in item.sentences
+        )
+
+    @property
+    def words(self) -> int:
+        spoken = [s.text for s in self.sentences]
+        spoken += [item.text for item in self.content if isinstance(item, Subheading)]
+        return sum(len(text.split()) for text in spoken)
+
+
+@dataclass(frozen=True)
+class Book:
+    metadata: Metadata
+    sections: tuple[Section, ...]
+
+    @property
+    def words(self) -> int:
+        return sum(s.words for s in self.sections)

@@ -1,0 +1,82 @@
+"""Readers turn a manuscript file into a Manuscript; one reader per file suffix."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from publisher.errors import InputError
+from publisher.metadata import load_book_toml, resolve_metadata, title_from_filename
+from publisher.model import Manuscript, ParagraphBlock
+from publisher.readers.base import ReadResult
+from publisher.readers.decoding import decode
+from publisher.readers.markdown import read_markdown
+from publisher.readers.plaintext import read_plaintext
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[[str, str], ReadResult]
+
+READERS: dict[str, Reader] = {
+    ".txt": lambda text, _name: read_plaintext(text),
+    ".text": lambda text, _name: read_plaintext(text),
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+}
+
+# Refuse before reading into memory: a manuscript this large is a mistake, not a book
+# (the longest novels are under 10 MB of text).
+MAX_MANUSCRIPT_BYTES = 50 * 1024 * 1024
+
+
+def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = None) -> Manuscript:
+    """Read, decode and parse a manuscript; metadata resolved with book.toml and overrides."""
+    _check_file(path)
+    reader = _reader_for(path)
+    data = _read_bytes(path)
+    decoded = decode(data, path.name)
+    if not decoded.text.strip():
+        raise InputError(f"{path.name} is empty: there is no text to publish")
+    found = reader(decoded.text, path.name)
+    if not any(isinstance(b, ParagraphBlock) for b in found.blocks):
+        raise InputError(f"{path.name} has headings but no text to publish")
+    layers = [
+        {k: v for k, v in (overrides or {}).items() if v},
+        found.metadata,
+        load_book_toml(path),
+    ]
+    metadata = resolve_metadata(layers, title_from_filename(path))
+    return Manuscript(metadata, found.blocks, path.name, decoded.encoding)
+
+
+def _reader_for(path: Path) -> Reader:
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        raise InputError(
+            f"{path.name}: unsupported file type {path.suffix or '(none)'!r}; use one of {known}"
+        )
+    return reader
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give the manuscript file")
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > MAX_MANUSCRIPT_BYTES:
+        raise InputError(
+            f"{path.name} is {size // (1024 * 1024)} MB; publisher accepts manuscripts up to "
+            f"{MAX_MANUSCRIPT_BYTES // (1024 * 1024)} MB (split it into volumes)"
+        )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None

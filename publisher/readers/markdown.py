@@ -1,0 +1,109 @@
+"""Markdown (CommonMark): YAML front matter, headings, paragraphs, rules as scene breaks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from publisher.errors import ConfigError
+from publisher.metadata import metadata_fields
+from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
+from publisher.readers.base import ReadResult
+from publisher.readers.plaintext import is_scene_break
+from publisher.structure.headings import match_heading
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+# Raw HTML is off: "<script>" in a manuscript is text to show, never markup to keep.
+_PARSER = MarkdownIt("commonmark", {"html": False})
+
+
+def read_markdown(text: str, name: str = "manuscript") -> ReadResult:
+    metadata, body = split_front_matter(text, name)
+    blocks = tuple(_blocks(_PARSER.parse(body)))
+    return ReadResult(metadata, _lift_title(blocks, metadata))
+
+
+def split_front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
+    """Return the front matter's metadata fields and the Markdown body after it."""
+    m = _FRONT_MATTER.match(text)
+    if m is None:
+        return {}, text
+    try:
+        data: Any = yaml.safe_load(m.group("yaml") or "")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}, line {mark.line + 2}" if mark is not None else name
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{where}: front matter is not valid YAML ({problem})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{name}, line 2: front matter must be key: value pairs")
+    fields = metadata_fields(data, name, _key_lines(m.group("yaml") or "", first_line=2))
+    return fields, text[m.end() :]
+
+
+def _key_lines(source: str, first_line: int) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for number, line in enumerate(source.split("\n"), first_line):
+        key = line.split(":", 1)[0].strip()
+        if key and not line.startswith((" ", "\t", "-", "#")):
+            lines.setdefault(key, number)
+    return lines
+
+
+def _blocks(tokens: list[Token]) -> Iterator[Block]:
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open":
+            text = _inline_text(tokens[index + 1])
+            level = int(token.tag[1])
+            yield HeadingBlock(level, text) if text.strip() else BreakBlock()
+            index += 3
+            continue
+        if token.type == "hr":
+            yield BreakBlock()
+        elif token.type == "inline":
+            text = _inline_text(token)
+            if is_scene_break(text):
+                yield BreakBlock()
+            elif text.strip():
+                yield ParagraphBlock(text)
+        elif token.type in {"fence", "code_block"} and token.content.strip():
+            yield ParagraphBlock(" ".join(token.content.split()))
+        index += 1
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in {"text", "code_inline"}:
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)
+    return " ".join("".join(parts).split())
+
+
+def _lift_title(blocks: tuple[Block, ...], metadata: dict[str, str]) -> tuple[Block, ...]:
+    """A lone top-level heading that opens the file is the book's title, not a chapter."""
+    if not blocks or not isinstance(blocks[0], HeadingBlock):
+        return blocks
+    first = blocks[0]
+    if match_heading(first.text) is not None:
+        return blocks
+    others = [b for b in blocks[1:] if isinstance(b, HeadingBlock) and b.level <= first.level]
+    if others:
+        return blocks
+    metadata.setdefault("title", first.text)
+    return blocks[1:]

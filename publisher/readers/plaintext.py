@@ -1,0 +1,147 @@
+"""Plain text: a title block, blank-line paragraphs, heading lines, scene breaks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
+from publisher.readers.base import ReadResult
+from publisher.structure.headings import HeadingMatch, is_title_line, match_heading
+
+_BREAK = re.compile(r"^\s*(?:(?:[*#~\u2042\u00a7\u2022\u00b7+=-]\s*){1,9}|\u2042)\s*$")
+_SMALL_WORDS = frozenset("a an and as at but by for in nor of on or the to".split())
+_BY = re.compile(r"^(?:by|written by)\s+(?P<name>\S.{0,80})$", re.IGNORECASE)
+
+
+def read_plaintext(text: str) -> ReadResult:
+    lines = text.split("\n")
+    metadata, body_start = _title_block(lines)
+    return ReadResult(metadata, tuple(_blocks(_paragraphs(lines[body_start:]))))
+
+
+def is_scene_break(line: str) -> bool:
+    stripped = line.strip()
+    # "--" or "==" alone are rules too, but a lone "-" or "+" is more likely a typo.
+    return bool(_BREAK.match(stripped)) and (len(stripped) > 1 or stripped in "*#~\u2042\u00a7")
+
+
+def _title_block(lines: list[str]) -> tuple[dict[str, str], int]:
+    """Find "TITLE / subtitle / by NAME" at the top; return its metadata and the body's first line."""
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(lines):
+        if line.strip():
+            found.append((number, " ".join(line.split())))
+        if len(found) == 4:
+            break
+    if not found:
+        return {}, 0
+    by_at = next((i for i, (_, line) in enumerate(found[1:], 1) if _BY.match(line)), None)
+    if by_at is not None and all(_is_title_candidate(line) for _, line in found[:by_at]):
+        title, *subtitle = (_soften_caps(line) for _, line in found[:by_at])
+        by = _BY.match(found[by_at][1])
+        assert by is not None
+        meta = {"title": title, "author": _soften_caps(by.group("name").strip())}
+        if subtitle:
+            meta["subtitle"] = " ".join(subtitle)
+        return meta, found[by_at][0] + 1
+    first_no, first = found[0]
+    standalone = first_no + 1 >= len(lines) or not lines[first_no + 1].strip()
+    if standalone and _is_title_candidate(first) and len(found) > 1:
+        return {"title": _soften_caps(first)}, first_no + 1
+    return {}, 0
+
+
+def _soften_caps(line: str) -> str:
+    """Title-case an all-capitals title block line for catalogues and players."""
+    if not line.isupper():
+        return line
+    words = line.lower().split()
+    return " ".join(
+        w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
+def _is_title_candidate(line: str) -> bool:
+    return is_title_line(line) and match_heading(line) is None and not is_scene_break(line)
+
+
+def _paragraphs(lines: list[str]) -> Iterator[list[str]]:
+    """Group lines into blank-line separated blocks, each line stripped of indentation."""
+    current: list[str] = []
+    for line in lines:
+        if line.strip():
+            current.append(" ".join(line.split()))
+        elif current:
+            yield current
+            current = []
+    if current:
+        yield current
+
+
+def _blocks(paragraphs: Iterator[list[str]]) -> Iterator[Block]:
+    pending_label: HeadingMatch | None = None
+    for lines in paragraphs:
+        if pending_label is not None and len(lines) == 1 and _is_title_candidate(lines[0]):
+            # "CHAPTER I." then, after a blank line, "THE ROAD": one heading.
+            yield HeadingBlock(pending_label.level, lines[0], label=pending_label.label)
+            pending_label = None
+            continue
+        if pending_label is not None:
+            yield _heading(pending_label)
+            pending_label = None
+        for block in _classify(lines):
+            if isinstance(block, _LabelOnly):
+                pending_label = block.found
+            else:
+                yield block
+    if pending_label is not None:
+        yield _heading(pending_label)
+
+
+class _LabelOnly:
+    """A heading that names no title yet ("CHAPTER I."): the next line may give it one."""
+
+    def __init__(self, found: HeadingMatch) -> None:
+        self.found = found
+
+
+def _classify(lines: list[str]) -> Iterator[Block | _LabelOnly]:
+    if all(is_scene_break(line) for line in lines):
+        yield BreakBlock()
+        return
+    first = match_heading(lines[0])
+    if first is None:
+        yield ParagraphBlock("\n".join(lines))
+        return
+    rest = lines[1:]
+    if not rest:
+        yield (
+            _LabelOnly(first)
+            if first.title is None and first.kind != "contents"
+            else _heading(first)
+        )
+        return
+    if len(rest) == 1 and first.title is None and _is_title_candidate(rest[0]):
+        yield HeadingBlock(first.level, rest[0], label=first.label)
+        return
+    if all(match_heading(line) is not None for line in rest):
+        # A run of heading lines with no prose: a contents list without a blank line
+        # between entries. Structure decides which of them are real.
+        for line in lines:
+            found = match_heading(line)
+            assert found is not None
+            yield _heading(found)
+        return
+    yield _heading(first)
+    if first.kind == "contents":
+        # Entries such as "The Keeper's Clock ...... 7" keep their lines for matching.
+        yield ParagraphBlock("\n".join(rest))
+    else:
+        yield from _classify(rest)
+
+
+def _heading(found: HeadingMatch) -> HeadingBlock:
+    if found.title is None:
+        return HeadingBlock(found.level, found.label or "", label=None)
+    return HeadingBlock(found.level, found.title, label=found.label)
