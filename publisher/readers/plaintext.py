@@ -27,7 +27,7 @@ def is_scene_break(line: str) -> bool:
 
 
 def _title_block(lines: list[str]) -> tuple[dict[str, str], int]:
-    """Find "TITLE / subtitle / by NAME" at the top; return its metadata and the body's first line."""
+    """Find "TITLE / subtitle / by NAME" at the top; return it and the body's first line."""
     found: list[tuple[int, str]] = []
     for number, line in enumerate(lines):
         if line.strip():
