@@ -40,7 +40,7 @@ def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = Non
         raise InputError(f"{path.name} is empty: there is no text to publish")
     found = reader(decoded.text, path.name)
     if not any(isinstance(b, ParagraphBlock) for b in found.blocks):
-        raise InputError(f"{path.name} has headings but no text to publish")
+        raise InputError(f"{path.name} has no text to publish besides its title and headings")
     layers = [
         {k: v for k, v in (overrides or {}).items() if v},
         found.metadata,

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 from publisher.errors import InputError
 
@@ -39,6 +39,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 # narrator says (the "Trojan Source" trick); zero-width spaces and stray BOMs split
 # words invisibly. ZWJ and ZWNJ stay: scripts and emoji need them.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_PREFERRED = ("utf_8", "cp1252", "latin_1", "iso8859_15")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -96,8 +97,8 @@ def _refuse_known_binary(data: bytes, name: str) -> None:
 
 
 def _detect(data: bytes, name: str) -> tuple[str, str]:
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    best = _best_match(data)
+    if best is None:
         raise InputError(
             f"{name} is neither UTF-8 nor a text encoding publisher can recognise; save it as UTF-8"
         )
@@ -109,6 +110,25 @@ def _detect(data: bytes, name: str) -> tuple[str, str]:
         )
     log.warning("%s is not UTF-8; read it as %s and converted it to UTF-8", name, best.encoding)
     return best.encoding, text
+
+
+def _best_match(data: bytes) -> CharsetMatch | None:
+    """charset-normalizer's best guess, but among equally good guesses prefer the Western ones.
+
+    Short Latin-script texts decode cleanly in several code pages; Windows-1252 and
+    Latin-1 are by far the most common origin of such manuscripts (word processors), and
+    picking Central-European cp1250 instead turns "crème" into "crčme".
+    """
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    top = matches[0]
+    tied = [m for m in matches if m.chaos == top.chaos and m.coherence == top.coherence]
+    for preferred in _PREFERRED:
+        for match in tied:
+            if preferred in match.could_be_from_charset:
+                return match
+    return top
 
 
 def _looks_binary(text: str) -> bool:

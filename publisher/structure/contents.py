@@ -88,15 +88,19 @@ def _is_last_or_heading(blocks: tuple[Block, ...], index: int) -> bool:
 
 
 def _unlabelled_runs(blocks: tuple[Block, ...], later: list[set[Key]]) -> set[int]:
-    """Consecutive headings with no text between them, each repeated after the run."""
+    """Headings in a run with no text between them that repeat a heading after them.
+
+    The run's last heading owns the text that follows, so it is never an entry; "PART ONE"
+    before "Chapter 1" stays, since nothing later repeats it.
+    """
     dropped: set[int] = set()
     start = 0
     while start < len(blocks):
         end = start
         while end < len(blocks) and isinstance(blocks[end], HeadingBlock):
             end += 1
-        run = range(start, end)
-        if len(run) >= 2 and all(_is_entry(blocks[i], later[end]) for i in run):
-            dropped.update(run)
-        start = end + 1 if end == start else end
+        if end - start >= 2:
+            last = end - 1 if end < len(blocks) else end
+            dropped.update(i for i in range(start, last) if _is_entry(blocks[i], later[last]))
+        start = max(end, start + 1)
     return dropped

@@ -2,37 +2,61 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 
 import pysbd
 from pysbd.languages import LANGUAGE_CODES
 
-_FALLBACK = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+# Used only when pysbd fails: a sentence ends at . ! ? or an ellipsis, with any closing
+# quotes or brackets, before a capital letter or a digit.
+_BOUNDARY = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
 
 
 def split_sentences(text: str, language: str) -> list[str]:
-    """Split a paragraph into sentences; joined with spaces they give the paragraph back."""
+    """Split a paragraph into sentences; joined with spaces they give the paragraph back.
+
+    pysbd proposes the boundaries; only those that fall on white space are kept, so a
+    sentence is always a run of whole words and no character is lost or added.
+    """
     text = " ".join(text.split())
     if not text:
         return []
+    starts = _pysbd_starts(text, _pysbd_language(language))
+    if starts is None:
+        return _split_simply(text)
+    bounds = [0, *(b for b in starts if 0 < b < len(text) and text[b - 1] == " "), len(text)]
+    pieces = (text[a:b].strip() for a, b in itertools.pairwise(bounds))
+    return [p for p in pieces if p]
+
+
+def _pysbd_starts(text: str, language: str) -> list[int] | None:
+    """Where pysbd starts each sentence, or None when its spans do not fit the text."""
     try:
-        pieces = [p.strip() for p in _segmenter(_pysbd_language(language)).segment(text)]
+        spans = _segmenter(language).segment(text)
     except Exception:  # pysbd's regexes fail on a few odd inputs; never lose the text for it
-        pieces = []
-    pieces = [p for p in pieces if p]
-    if _squash(" ".join(pieces)) != _squash(text):
-        pieces = [p.strip() for p in _FALLBACK.split(text) if p.strip()]
-    return pieces
+        return None
+    position = 0
+    for span in spans:
+        if span.start < position or text[span.start : span.end] != span.sent:
+            return None
+        position = span.end
+    return [span.start for span in spans]
 
 
-def _squash(text: str) -> str:
-    return "".join(text.split())
+def _split_simply(text: str) -> list[str]:
+    pieces, start = [], 0
+    for boundary in _BOUNDARY.finditer(text):
+        pieces.append(text[start : boundary.end()].strip())
+        start = boundary.end()
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]
 
 
 @cache
 def _segmenter(language: str) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=language, clean=False)
+    return pysbd.Segmenter(language=language, clean=False, char_span=True)
 
 
 def _pysbd_language(language: str) -> str:

