@@ -59,7 +59,9 @@ def epubcheck_messages(epub: Path, report_dir: Path) -> list[dict[str, Any]]:
     report = report_dir / "epubcheck.json"
     subprocess.run(
         ["java", "-jar", str(jar), str(epub), "--json", str(report), "-q"],
-        check=False, capture_output=True, timeout=300,
+        check=False,
+        capture_output=True,
+        timeout=300,
     )
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["checker"]["checkerVersion"].startswith("5.3"), data["checker"]
@@ -74,8 +76,14 @@ def ace_violations(epub: Path, report_dir: Path) -> list[str]:
     assert ace is not None
     out = report_dir / "ace"
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium}
-    result = subprocess.run([ace, "-f", "-o", str(out), str(epub)], check=False,
-                            capture_output=True, text=True, timeout=300, env=env)
+    result = subprocess.run(
+        [ace, "-f", "-o", str(out), str(epub)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     report_path = out / "report.json"
     assert report_path.exists(), result.stdout + result.stderr
     report = json.loads(report_path.read_text(encoding="utf-8"))

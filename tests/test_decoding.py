@@ -35,11 +35,19 @@ def test_legacy_encoding_is_detected_converted_and_named_in_a_warning(
     with caplog.at_level(logging.WARNING):
         decoded = decode((DATA / "latin1-no-bom.txt").read_bytes(), "latin1-no-bom.txt")
     assert "Crème brûlée" in decoded.text and "Renée Dubois" in decoded.text
-    assert decoded.encoding.replace("_", "-").lower() in {"cp1252", "latin-1", "iso8859-1",
-                                                           "iso-8859-1", "windows-1252",
-                                                           "cp1250", "iso8859-15"}
-    assert any(decoded.encoding in r.getMessage() and "latin1-no-bom.txt" in r.getMessage()
-               for r in caplog.records)
+    assert decoded.encoding.replace("_", "-").lower() in {
+        "cp1252",
+        "latin-1",
+        "iso8859-1",
+        "iso-8859-1",
+        "windows-1252",
+        "cp1250",
+        "iso8859-15",
+    }
+    assert any(
+        decoded.encoding in r.getMessage() and "latin1-no-bom.txt" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,10 @@ def test_gutenberg_title_block_and_contents_list_are_metadata_not_text() -> None
     book = book_of(SOURCE / "the-keeper-of-the-tide-clock.txt")
     meta = book.metadata
     assert (meta.title, meta.subtitle, meta.author) == (
-        "The Keeper of the Tide Clock", "A Story of the East Coast", "Martha Penrose")
+        "The Keeper of the Tide Clock",
+        "A Story of the East Coast",
+        "Martha Penrose",
+    )
     assert outline(book) == [
         ("preface", "front", 0, "PREFACE"),
         ("chapter", "body", 0, "CHAPTER I: THE CLOCK THAT KNEW THE SEA"),
@@ -57,7 +60,10 @@ def test_markdown_sample_has_front_matter_metadata_and_preface_chapters_afterwor
     assert book.metadata.language == "en-GB"
     assert book.metadata.subtitle == "A Novella in Three Surveys"
     assert [(kind, matter) for kind, matter, _, _ in outline(book)] == [
-        ("preface", "front"), ("chapter", "body"), ("chapter", "body"), ("chapter", "body"),
+        ("preface", "front"),
+        ("chapter", "body"),
+        ("chapter", "body"),
+        ("chapter", "body"),
         ("afterword", "back"),
     ]
     assert book.words >= 1500
@@ -86,7 +92,9 @@ def test_parts_hold_their_chapters_one_level_down() -> None:
 
 def test_contents_list_without_a_label_is_dropped() -> None:
     assert [t for *_, t in outline(book_of(DATA / "unlabelled-contents.txt"))] == [
-        "Chapter 1: Arrival", "Chapter 2: Departure"]
+        "Chapter 1: Arrival",
+        "Chapter 2: Departure",
+    ]
 
 
 def test_markdown_contents_list_of_links_is_dropped() -> None:
@@ -96,10 +104,15 @@ def test_markdown_contents_list_of_links_is_dropped() -> None:
 
 
 def test_contents_entries_with_page_numbers_and_dot_leaders_are_dropped() -> None:
-    text = ("Contents\n\nThe Harbour ........ 1\nThe Hill ........... 9\n\n"
-            "Chapter 1: The Harbour\n\nBoats.\n\nChapter 2: The Hill\n\nGrass.\n")
+    text = (
+        "Contents\n\nThe Harbour ........ 1\nThe Hill ........... 9\n\n"
+        "Chapter 1: The Harbour\n\nBoats.\n\nChapter 2: The Hill\n\nGrass.\n"
+    )
     book = build_book(_manuscript(read_plaintext(text).blocks))
-    assert [s.display_title for s in book.sections] == ["Chapter 1: The Harbour", "Chapter 2: The Hill"]
+    assert [s.display_title for s in book.sections] == [
+        "Chapter 1: The Harbour",
+        "Chapter 2: The Hill",
+    ]
 
 
 def test_a_manuscript_without_headings_is_one_chapter_titled_after_the_book() -> None:
@@ -128,8 +141,12 @@ def test_scene_breaks_in_every_usual_shape_become_breaks() -> None:
     kinds = [type(b).__name__ for b in found.blocks]
     assert kinds.count("BreakBlock") == 3
     assert "~" not in " ".join(b.text for b in found.blocks if isinstance(b, ParagraphBlock))
-    assert read_plaintext("A.\n\n* * *\n\nB.\n\n***\n\nC.\n\n#\n\nD.\n\n~\n\nE.\n").blocks.count(
-        BreakBlock()) == 4
+    assert (
+        read_plaintext("A.\n\n* * *\n\nB.\n\n***\n\nC.\n\n#\n\nD.\n\n~\n\nE.\n").blocks.count(
+            BreakBlock()
+        )
+        == 4
+    )
 
 
 def test_subheadings_stay_inside_their_chapter() -> None:
@@ -149,15 +166,18 @@ def test_ids_are_stable_and_shaped_chapter_paragraph_sentence() -> None:
 
 
 def test_sentences_split_on_ends_but_not_on_abbreviations() -> None:
-    assert split_sentences('Mr. Smith met Dr. Jones at 3.30 p.m. on St. Giles. "Late," he said. Fine!',
-                           "en") == ['Mr. Smith met Dr. Jones at 3.30 p.m. on St. Giles.',
-                                     '"Late," he said.', "Fine!"]
+    assert split_sentences(
+        'Mr. Smith met Dr. Jones at 3.30 p.m. on St. Giles. "Late," he said. Fine!', "en"
+    ) == ["Mr. Smith met Dr. Jones at 3.30 p.m. on St. Giles.", '"Late," he said.', "Fine!"]
 
 
 # --- properties: structuring loses no text and invents none ---
 
-WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,!?'\"-",
-               min_size=1, max_size=12)
+WORD = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,!?'\"-",
+    min_size=1,
+    max_size=12,
+)
 TEXT = st.lists(WORD, min_size=1, max_size=30).map(" ".join)
 
 
@@ -222,9 +242,27 @@ def test_structuring_loses_no_text_and_invents_none(blocks: tuple[Block, ...]) -
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(TEXT, st.sampled_from(["", "* * *", "CHAPTER I.", "PART TWO", "Preface",
-                                                 "Contents", "Chapter 3: The End", "by Someone"])),
-                min_size=1, max_size=25).map("\n".join))
+@given(
+    st.lists(
+        st.one_of(
+            TEXT,
+            st.sampled_from(
+                [
+                    "",
+                    "* * *",
+                    "CHAPTER I.",
+                    "PART TWO",
+                    "Preface",
+                    "Contents",
+                    "Chapter 3: The End",
+                    "by Someone",
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=25,
+    ).map("\n".join)
+)
 def test_plain_text_reading_and_structuring_invent_no_text(text: str) -> None:
     found = read_plaintext(text)
     meta = found.metadata

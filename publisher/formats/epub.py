@@ -31,6 +31,7 @@ from publisher.formats.xhtml import (
     nav_document,
     section_document,
     section_file,
+    text_direction,
     title_document,
 )
 from publisher.model import Book, Metadata, Subheading
@@ -148,6 +149,7 @@ def _metadata(package: epub.EpubBook, metadata: Metadata, modified: dt.datetime)
     package.set_identifier(book_identifier(metadata))
     package.set_title(metadata.title)
     package.set_language(metadata.language)
+    package.set_direction(text_direction(metadata.language))
     package.metadata[epub.NAMESPACES["OPF"]]["generator"] = [
         ("", {"name": "generator", "content": f"publisher {__version__}"})
     ]

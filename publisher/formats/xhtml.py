@@ -40,6 +40,11 @@ SEMANTICS: dict[SectionKind, tuple[str, str]] = {
 }
 
 
+_RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi", "ug", "syr"}
+)
+
+
 @dataclass(frozen=True)
 class NavEntry:
     href: str
@@ -125,10 +130,16 @@ def nav_document(
     return _serialise(html)
 
 
+def text_direction(language: str) -> str:
+    """ "rtl" for scripts written right to left, else "ltr"."""
+    return "rtl" if language.split("-")[0].lower() in _RTL_LANGUAGES else "ltr"
+
+
 def _document(title: str, language: str) -> tuple[etree._Element, etree._Element]:
     html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": EPUB})  # type: ignore[dict-item]
     html.set("lang", language)
     html.set(XML_LANG, language)
+    html.set("dir", text_direction(language))
     head = _sub(html, "head")
     _sub(head, "meta", charset="utf-8")
     _sub(head, "title", title)
