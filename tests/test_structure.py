@@ -276,3 +276,23 @@ def test_plain_text_reading_and_structuring_invent_no_text(text: str) -> None:
 def test_sentence_splitting_keeps_every_character(text: str) -> None:
     sentences = split_sentences(text, "en")
     assert " ".join(sentences) == " ".join(text.split())
+
+
+def test_project_gutenberg_licence_is_dropped_and_header_becomes_metadata() -> None:
+    book = book_of(DATA / "gutenberg-header-and-licence.txt")
+    meta = book.metadata
+    assert (meta.title, meta.author, meta.language) == (
+        "The Lantern Street Mystery", "Cecily Ashdown", "en")
+    assert [s.display_title for s in book.sections] == [
+        "CHAPTER I: A LIGHT GOES OUT", "CHAPTER II: THE LAMPLIGHTER'S BOOK"]
+    text = " ".join(s.text for section in book.sections for s in section.sentences)
+    assert "Gutenberg" not in text and "editions" not in text
+
+
+def test_a_paragraph_of_fifty_thousand_words_keeps_every_word_in_order() -> None:
+    words = ["Harbour", "lights.", "Dr.", "Grey", "waited,", "then", "left!", "Quietly", "rain?"]
+    text = " ".join(words[i % len(words)] for i in range(50_000))
+    sentences = split_sentences(text, "en")
+    assert " ".join(sentences) == text
+    assert 10_000 < len(sentences) < 20_000
+    assert not any(s.endswith("Dr.") for s in sentences)

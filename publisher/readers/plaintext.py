@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
 from publisher.readers.base import ReadResult
+from publisher.readers.gutenberg import strip_gutenberg
 from publisher.structure.headings import HeadingMatch, is_title_line, match_heading
 
 _BREAK = re.compile(r"^\s*(?:(?:[*#~\u2042\u00a7\u2022\u00b7+=-]\s*){1,9}|\u2042)\s*$")
@@ -15,9 +16,10 @@ _BY = re.compile(r"^(?:by|written by)\s+(?P<name>\S.{0,80})$", re.IGNORECASE)
 
 
 def read_plaintext(text: str) -> ReadResult:
+    header, text = strip_gutenberg(text)
     lines = text.split("\n")
     metadata, body_start = _title_block(lines)
-    return ReadResult(metadata, tuple(_blocks(_paragraphs(lines[body_start:]))))
+    return ReadResult({**metadata, **header}, tuple(_blocks(_paragraphs(lines[body_start:]))))
 
 
 def is_scene_break(line: str) -> bool:

@@ -11,6 +11,11 @@ from pysbd.languages import LANGUAGE_CODES
 
 # Used only when pysbd fails: a sentence ends at . ! ? or an ellipsis, with any closing
 # quotes or brackets, before a capital letter or a digit.
+_CHUNK = 3000
+# A chunk cut is a sentence end after a word long enough not to be an abbreviation ("Dr.").
+_SAFE_CUT = re.compile(
+    r"(?<=\w{4})[.!?\u2026][\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z])"
+)
 _BOUNDARY = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
 
 
@@ -21,14 +26,31 @@ def split_sentences(text: str, language: str) -> list[str]:
     sentence is always a run of whole words and no character is lost or added.
     """
     text = " ".join(text.split())
-    if not text:
-        return []
+    return [sentence for chunk in _chunks(text) for sentence in _split_chunk(chunk, language)]
+
+
+def _split_chunk(text: str, language: str) -> list[str]:
     starts = _pysbd_starts(text, _pysbd_language(language))
     if starts is None:
         return _split_simply(text)
     bounds = [0, *(b for b in starts if 0 < b < len(text) and text[b - 1] == " "), len(text)]
     pieces = (text[a:b].strip() for a, b in itertools.pairwise(bounds))
     return [p for p in pieces if p]
+
+
+def _chunks(text: str) -> list[str]:
+    """Cut a very long paragraph at safe sentence ends so that pysbd, whose time grows with
+    the square of its input, only ever sees a few thousand characters at once."""
+    chunks: list[str] = []
+    start = 0
+    while len(text) - start > _CHUNK * 3 // 2:
+        cut = _SAFE_CUT.search(text, start + _CHUNK)
+        if cut is None:
+            break
+        chunks.append(text[start : cut.end()].strip())
+        start = cut.end()
+    chunks.append(text[start:].strip())
+    return [c for c in chunks if c]
 
 
 def _pysbd_starts(text: str, language: str) -> list[int] | None:
