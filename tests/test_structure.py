@@ -282,9 +282,14 @@ def test_project_gutenberg_licence_is_dropped_and_header_becomes_metadata() -> N
     book = book_of(DATA / "gutenberg-header-and-licence.txt")
     meta = book.metadata
     assert (meta.title, meta.author, meta.language) == (
-        "The Lantern Street Mystery", "Cecily Ashdown", "en")
+        "The Lantern Street Mystery",
+        "Cecily Ashdown",
+        "en",
+    )
     assert [s.display_title for s in book.sections] == [
-        "CHAPTER I: A LIGHT GOES OUT", "CHAPTER II: THE LAMPLIGHTER'S BOOK"]
+        "CHAPTER I: A LIGHT GOES OUT",
+        "CHAPTER II: THE LAMPLIGHTER'S BOOK",
+    ]
     text = " ".join(s.text for section in book.sections for s in section.sentences)
     assert "Gutenberg" not in text and "editions" not in text
 
@@ -296,3 +301,14 @@ def test_a_paragraph_of_fifty_thousand_words_keeps_every_word_in_order() -> None
     assert " ".join(sentences) == text
     assert 10_000 < len(sentences) < 20_000
     assert not any(s.endswith("Dr.") for s in sentences)
+
+
+def test_markdown_comments_are_dropped_but_other_html_is_kept_as_text() -> None:
+    found = read_markdown(
+        "Text <!-- inline note --> here <b>bold</b>.\n\n<!-- a private\nnote -->\n"
+        "\n<div>Raw</div>\n"
+    )
+    assert [b.text for b in found.blocks if isinstance(b, ParagraphBlock)] == [
+        "Text here <b>bold</b>.",
+        "<div>Raw</div>",
+    ]

@@ -19,8 +19,10 @@ from publisher.structure.headings import match_heading
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
-# Raw HTML is off: "<script>" in a manuscript is text to show, never markup to keep.
-_PARSER = MarkdownIt("commonmark", {"html": False})
+# Raw HTML is recognised only so that comments (authors' notes to themselves) can be
+# dropped; any other tag, "<script>" included, is text to show, never markup to keep.
+_PARSER = MarkdownIt("commonmark", {"html": True})
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
 def read_markdown(text: str, name: str = "manuscript") -> ReadResult:
@@ -76,8 +78,10 @@ def _blocks(tokens: list[Token]) -> Iterator[Block]:
                 yield BreakBlock()
             elif text.strip():
                 yield ParagraphBlock(text)
-        elif token.type in {"fence", "code_block"} and token.content.strip():
-            yield ParagraphBlock(" ".join(token.content.split()))
+        elif token.type in {"fence", "code_block", "html_block"}:
+            text = " ".join(_COMMENT.sub(" ", token.content).split())
+            if text:
+                yield ParagraphBlock(text)
         index += 1
 
 
@@ -86,6 +90,8 @@ def _inline_text(token: Token) -> str:
     for child in token.children or []:
         if child.type in {"text", "code_inline"}:
             parts.append(child.content)
+        elif child.type == "html_inline":
+            parts.append(_COMMENT.sub("", child.content))
         elif child.type == "softbreak":
             parts.append(" ")
         elif child.type == "hardbreak":
