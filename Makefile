@@ -21,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	@for manuscript in $(SAMPLES); do \
-		$(BIN)/publisher build "$$manuscript" -o output --no-audio || exit 1; \
+		$(BIN)/publisher build "$$manuscript" -o output || exit 1; \
 	done
 
 lint: $(VENV)/.installed-test

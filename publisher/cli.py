@@ -5,14 +5,21 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from publisher.audio.encode import BITRATES, DEFAULT_BITRATE
 from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import PublisherError
 from publisher.pipeline import publish
+from publisher.speech.engines import engine_names, load_engine
+from publisher.speech.script import Pauses
 from publisher.version import __version__
+
+_PAUSES = Pauses()
+_MS = click.IntRange(0, 60_000)
 
 
 class _Presenter(logging.Handler):
@@ -32,6 +39,10 @@ class _Group(click.Group):
             _fail(str(exc))
         except KeyboardInterrupt:
             _fail("interrupted; the previous build, if any, is untouched")
+        except BrokenPipeError:
+            # The reader went away (`publisher voices | head`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:
@@ -57,7 +68,7 @@ def main(verbose: bool) -> None:
 
     \b
     Example:
-      publisher build source/the-lamplighters-almanac.md --no-audio
+      publisher build source/the-cartographer-of-small-rivers.md
     """
     logger = logging.getLogger("publisher")
     logger.handlers[:] = [_Presenter()]
@@ -79,6 +90,47 @@ def main(verbose: bool) -> None:
 @click.option("--author", help="Author, overriding the manuscript's metadata.")
 @click.option("--language", help="BCP 47 language tag such as en, en-GB or fr.")
 @click.option(
+    "--engine",
+    type=click.Choice(engine_names()),
+    help="Speech engine [default: piper; espeak for languages Piper has no voice for].",
+)
+@click.option("--voice", help="Voice of the engine; `publisher voices` lists them.")
+@click.option(
+    "--bitrate",
+    type=click.Choice([str(b) for b in BITRATES]),
+    default=str(DEFAULT_BITRATE),
+    show_default=True,
+    help="MP3 bitrate in kbps (constant bitrate, mono).",
+)
+@click.option(
+    "--sentence-pause",
+    type=_MS,
+    default=_PAUSES.sentence,
+    show_default=True,
+    help="Silence between sentences, in ms.",
+)
+@click.option(
+    "--paragraph-pause",
+    type=_MS,
+    default=_PAUSES.paragraph,
+    show_default=True,
+    help="Silence between paragraphs, in ms.",
+)
+@click.option(
+    "--scene-pause",
+    type=_MS,
+    default=_PAUSES.scene,
+    show_default=True,
+    help="Silence at a scene break, in ms.",
+)
+@click.option(
+    "--heading-pause",
+    type=_MS,
+    default=_PAUSES.heading,
+    show_default=True,
+    help="Silence after a chapter or section heading, in ms.",
+)
+@click.option(
     "--no-audio",
     "no_audio",
     is_flag=True,
@@ -90,23 +142,76 @@ def build(
     title: str | None,
     author: str | None,
     language: str | None,
+    engine: str | None,
+    voice: str | None,
+    bitrate: str,
+    sentence_pause: int,
+    paragraph_pause: int,
+    scene_pause: int,
+    heading_pause: int,
     no_audio: bool,
 ) -> None:
-    """Build INPUT (.txt or .md) into OUTPUT_DIR/<slug>/.
+    """Build INPUT (.txt or .md) into OUTPUT_DIR/<slug>/: the EPUB, one narrated MP3 per
+    chapter, a playlist, an audiobook manifest and report.json.
 
     The book replaces an earlier build only once it is complete.
 
     \b
-    Example:
-      publisher build manuscript.md -o output --author "Ada Lane" --no-audio
+    Examples:
+      publisher build manuscript.md
+      publisher build roman.txt --language fr --engine espeak -o books
+      publisher build manuscript.md --author "Ada Lane" --no-audio
     """
+    pauses = replace(
+        _PAUSES,
+        sentence=sentence_pause,
+        paragraph=paragraph_pause,
+        scene=scene_pause,
+        heading=heading_pause,
+    )
     config = BuildConfig(
-        input_path, output_dir, title=title, author=author, language=language, audio=not no_audio
+        input_path,
+        output_dir,
+        title=title,
+        author=author,
+        language=language,
+        audio=not no_audio,
+        engine=engine,
+        voice=voice,
+        bitrate=int(bitrate),
+        pauses=pauses,
     )
     report = publish(config)
-    chapters = len(report.book.sections)
+    sections = len(report.book.sections)
+    listening = f", {_clock(report.duration_s)} of audio" if report.duration_s else ""
     click.echo(
-        f"{report.folder}: {report.epub.name}, report.json "
-        f"({chapters} {'section' if chapters == 1 else 'sections'}, "
-        f"{report.book.words:,} words, {report.timings.get('total', 0):.1f} s)"
+        f"{report.folder}: {sections} {'section' if sections == 1 else 'sections'}, "
+        f"{report.book.words:,} words{listening}, built in {report.timings['total']:.1f} s"
     )
+
+
+@main.command()
+@click.option("--engine", type=click.Choice(engine_names()), help="Only this engine.")
+def voices(engine: str | None) -> None:
+    """List the speech engines, whether each can narrate here, and their voices.
+
+    \b
+    Example:
+      publisher voices --engine espeak
+    """
+    for name in [engine] if engine else engine_names():
+        loaded = load_engine(name)
+        problem = loaded.problem()
+        state = "usable" if problem is None else f"not usable: {problem}"
+        if name == "gtts" and problem is None:
+            state = "usable when online; sends the text to Google"
+        click.echo(f"{name}: {loaded.label} [{state}]")
+        if problem is None:
+            for found in loaded.voices():
+                detail = f"  {found.description}" if found.description else ""
+                click.echo(f"  {found.id:<24} {found.language:<12}{detail}".rstrip())
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"

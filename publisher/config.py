@@ -7,8 +7,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publisher.audio.encode import DEFAULT_BITRATE
 from publisher.errors import ConfigError
 from publisher.metadata import normalise_language
+from publisher.speech.script import Pauses
 
 DEFAULT_OUTPUT = Path("output")
 
@@ -23,6 +25,10 @@ class BuildConfig:
     author: str | None = None
     language: str | None = None
     audio: bool = True
+    engine: str | None = None  # None: Piper, or eSpeak NG for languages Piper lacks
+    voice: str | None = None
+    bitrate: int = DEFAULT_BITRATE
+    pauses: Pauses = field(default_factory=Pauses)
     # Fixed for reproducible builds; by default SOURCE_DATE_EPOCH, else the build time.
     modified: dt.datetime | None = field(default=None)
 

@@ -165,3 +165,26 @@ class Book:
     @property
     def words(self) -> int:
         return sum(s.words for s in self.sections)
+
+
+# --- the timeline: where every narrated unit sits in its chapter's audio ---
+
+
+@dataclass(frozen=True)
+class TimedItem:
+    """One heading or sentence in a chapter's audio, in milliseconds from the file start."""
+
+    id: str
+    kind: str
+    start_ms: int
+    end_ms: int
+    paragraph_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ChapterTimeline:
+    """Every view of the audio (overlays, chapter marks, DAISY) is built from this."""
+
+    section_id: str
+    duration_ms: int
+    items: tuple[TimedItem, ...]

@@ -7,6 +7,7 @@ destroys the previous good one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -70,6 +71,7 @@ class Staging:
 def staged_book(output_dir: Path, slug: str) -> Iterator[Staging]:
     """Yield a staging folder; on success it replaces ``output_dir/slug`` in one move."""
     final = _final_path(output_dir, slug)
+    created = not output_dir.exists()
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=".partial", dir=output_dir))
@@ -78,8 +80,13 @@ def staged_book(output_dir: Path, slug: str) -> Iterator[Staging]:
     try:
         yield Staging(staging)
         _replace(staging, final)
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            # A failed first build leaves no trace, not even an empty output folder.
+            with contextlib.suppress(OSError):
+                output_dir.rmdir()
+        raise
 
 
 def _final_path(output_dir: Path, slug: str) -> Path:

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from publisher.config import BuildConfig
-from publisher.errors import ConfigError
 from publisher.formats.epub import book_identifier, write_epub
+from publisher.formats.manifest import audiobook_manifest
+from publisher.formats.playlist import Track, m3u8
 from publisher.formats.verify import verify_epub
 from publisher.model import Book, Manuscript
+from publisher.narration import AudioSettings, ChapterFile, Narrator, choose_narrator, narrate_book
 from publisher.output import Staging, make_slug, staged_book
 from publisher.readers import read_manuscript
 from publisher.structure.chapters import build_book
+from publisher.timing import Timings
 from publisher.version import __version__
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,24 @@ class BuildReport:
     slug: str
     source: str
     encoding: str
-    timings: dict[str, float] = field(default_factory=dict)
+    narrator: Narrator | None
+    chapters: tuple[ChapterFile, ...]
+    timings: dict[str, float]
 
     @property
     def epub(self) -> Path:
         return self.folder / f"{self.slug}.epub"
 
+    @property
+    def duration_s(self) -> float | None:
+        if self.narrator is None:
+            return None
+        return round(sum(c.timeline.duration_ms for c in self.chapters) / 1000, 3)
+
     def as_json(self) -> dict[str, Any]:
         meta = self.book.metadata
+        audio = {c.section.id: c for c in self.chapters}
+        utterances = sum(len(c.timeline.items) for c in self.chapters)
         return {
             "title": meta.title,
             "subtitle": meta.subtitle,
@@ -47,11 +58,14 @@ class BuildReport:
             "source": self.source,
             "source_encoding": self.encoding,
             "generator": f"publisher {__version__}",
-            "engine": None,
-            "voice": None,
-            "duration_s": None,
+            "engine": self.narrator.engine.name if self.narrator else None,
+            "engine_version": self.narrator.engine.version() if self.narrator else None,
+            "voice": self.narrator.voice if self.narrator else None,
+            "duration_s": self.duration_s,
             "words": self.book.words,
             "epub": f"{self.slug}.epub",
+            "playlist": f"{self.slug}.m3u8" if self.narrator else None,
+            "manifest": "manifest.json" if self.narrator else None,
             "chapters": [
                 {
                     "index": s.index,
@@ -63,40 +77,87 @@ class BuildReport:
                     "depth": s.depth,
                     "words": s.words,
                     "sentences": len(s.sentences),
-                    "duration_s": None,
-                    "audio": None,
+                    "duration_s": round(audio[s.id].timeline.duration_ms / 1000, 3)
+                    if s.id in audio
+                    else None,
+                    "audio": audio[s.id].href if s.id in audio else None,
                 }
                 for s in self.book.sections
             ],
             "timings": {f"{k}_s": round(v, 3) for k, v in self.timings.items()},
+            # No sentence cache yet: every utterance is synthesised.
+            "cache": {"enabled": False, "hits": 0, "misses": utterances},
         }
 
 
 def publish(config: BuildConfig) -> BuildReport:
     """Build the publication described by ``config`` into ``config.output_dir/<slug>/``."""
-    if config.audio:
-        raise ConfigError("narration is not available in this version yet; pass --no-audio")
-    timings: dict[str, float] = {}
     started = time.perf_counter()
-    manuscript = _timed(timings, "read", lambda: read_manuscript(config.input, config.overrides()))
-    book = _timed(timings, "structure", lambda: build_book(manuscript))
+    timings = Timings()
+    with timings.stage("read"):
+        manuscript = read_manuscript(config.input, config.overrides())
+    with timings.stage("structure"):
+        book = build_book(manuscript)
+    # Choose the voice before anything is written, so a missing engine fails at once.
+    narrator = None
+    if config.audio:
+        narrator = choose_narrator(config.engine, config.voice, book.metadata.language)
     slug = make_slug(book.metadata.title)
+    modified = config.modified_time()
+    chapters: tuple[ChapterFile, ...] = ()
     with staged_book(config.output_dir, slug) as staging:
-        _timed(timings, "publish", lambda: _write(staging, book, slug, config))
-        timings["total"] = time.perf_counter() - started
-        report = _report(book, manuscript, config, slug, timings)
+        if narrator is not None:
+            year = (book.metadata.date or str(modified.year))[:4]
+            settings = AudioSettings(config.pauses, config.bitrate, year)
+            chapters = narrate_book(book, narrator, settings, staging, timings)
+        with timings.stage("publish"):
+            _write_epub(staging, book, slug, modified)
+            if narrator is not None:
+                _write_navigation(staging, book, slug, narrator, chapters, config, modified)
+        timings.seconds["total"] = time.perf_counter() - started
+        report = _report(book, manuscript, config, slug, narrator, chapters, timings)
         staging.write_json("report.json", report.as_json())
     return report
 
 
-def _write(staging: Staging, book: Book, slug: str, config: BuildConfig) -> None:
+def _write_epub(staging: Staging, book: Book, slug: str, modified: dt.datetime) -> None:
     epub_path = staging.path(f"{slug}.epub")
-    write_epub(book, epub_path, config.modified_time())
+    write_epub(book, epub_path, modified)
     verify_epub(epub_path)
 
 
+def _write_navigation(
+    staging: Staging,
+    book: Book,
+    slug: str,
+    narrator: Narrator,
+    chapters: tuple[ChapterFile, ...],
+    config: BuildConfig,
+    modified: dt.datetime,
+) -> None:
+    meta = book.metadata
+    tracks = [Track(c.href, c.section.display_title, c.timeline.duration_ms) for c in chapters]
+    staging.path(f"{slug}.m3u8").write_text(m3u8(meta.title, meta.author, tracks), encoding="utf-8")
+    manifest = audiobook_manifest(
+        meta,
+        book_identifier(meta),
+        modified,
+        narrator.description,
+        tracks,
+        config.bitrate,
+        f"{slug}.epub",
+    )
+    staging.write_json("manifest.json", manifest)
+
+
 def _report(
-    book: Book, manuscript: Manuscript, config: BuildConfig, slug: str, timings: dict[str, float]
+    book: Book,
+    manuscript: Manuscript,
+    config: BuildConfig,
+    slug: str,
+    narrator: Narrator | None,
+    chapters: tuple[ChapterFile, ...],
+    timings: Timings,
 ) -> BuildReport:
     return BuildReport(
         book,
@@ -104,12 +165,7 @@ def _report(
         slug,
         manuscript.source_name,
         manuscript.encoding,
-        dict(timings),
+        narrator,
+        chapters,
+        dict(timings.seconds),
     )
-
-
-def _timed(timings: dict[str, float], stage: str, run: Callable[[], T]) -> T:
-    started = time.perf_counter()
-    result = run()
-    timings[stage] = time.perf_counter() - started
-    return result

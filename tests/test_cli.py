@@ -154,12 +154,6 @@ def test_command_line_metadata_overrides_front_matter_and_book_toml(tmp_path: Pa
     assert (report["title"], report["author"], report["language"]) == ("Front", "Cy", "en-GB")
 
 
-def test_narration_not_yet_available_is_a_clear_error(tmp_path: Path) -> None:
-    assert_one_line_error(
-        run("build", DATA / "two-chapters-markdown.md", "-o", tmp_path), "--no-audio"
-    )
-
-
 def test_legacy_encoding_build_warns_naming_the_encoding(tmp_path: Path) -> None:
     result = run("build", DATA / "latin1-no-bom.txt", "-o", tmp_path, "--no-audio")
     assert result.exit_code == 0

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.gutenberg import strip_gutenberg
-from publisher.structure.headings import HeadingMatch, is_title_line, match_heading
+from publisher.structure.headings import HeadingMatch, is_title_line, match_heading, soften_caps
 
 _BREAK = re.compile(r"^\s*(?:(?:[*#~\u2042\u00a7\u2022\u00b7+=-]\s*){1,9}|\u2042)\s*$")
-_SMALL_WORDS = frozenset("a an and as at but by for in nor of on or the to".split())
 _BY = re.compile(r"^(?:by|written by)\s+(?P<name>\S.{0,80})$", re.IGNORECASE)
 
 
@@ -40,28 +39,18 @@ def _title_block(lines: list[str]) -> tuple[dict[str, str], int]:
         return {}, 0
     by_at = next((i for i, (_, line) in enumerate(found[1:], 1) if _BY.match(line)), None)
     if by_at is not None and all(_is_title_candidate(line) for _, line in found[:by_at]):
-        title, *subtitle = (_soften_caps(line) for _, line in found[:by_at])
+        title, *subtitle = (soften_caps(line) for _, line in found[:by_at])
         by = _BY.match(found[by_at][1])
         assert by is not None
-        meta = {"title": title, "author": _soften_caps(by.group("name").strip())}
+        meta = {"title": title, "author": soften_caps(by.group("name").strip())}
         if subtitle:
             meta["subtitle"] = " ".join(subtitle)
         return meta, found[by_at][0] + 1
     first_no, first = found[0]
     standalone = first_no + 1 >= len(lines) or not lines[first_no + 1].strip()
     if standalone and _is_title_candidate(first) and len(found) > 1:
-        return {"title": _soften_caps(first)}, first_no + 1
+        return {"title": soften_caps(first)}, first_no + 1
     return {}, 0
-
-
-def _soften_caps(line: str) -> str:
-    """Title-case an all-capitals title block line for catalogues and players."""
-    if not line.isupper():
-        return line
-    words = line.lower().split()
-    return " ".join(
-        w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
-    )
 
 
 def _is_title_candidate(line: str) -> bool:

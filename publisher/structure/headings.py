@@ -133,6 +133,19 @@ def is_title_line(line: str) -> bool:
     return line[0].isupper() or line[0].isdigit() or line[0] in "\"'\u201c\u2018("
 
 
+def soften_caps(line: str) -> str:
+    """Title-case a line written all in capitals ("THE ROAD HOME" becomes "The Road Home").
+
+    For catalogues and for speech engines, some of which spell capitals out letter by letter.
+    """
+    if not line.isupper():
+        return line
+    words = line.lower().split()
+    return " ".join(
+        w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
 def heading_number(text: str) -> int | None:
     """Value of an arabic, Roman or English-word number such as "12", "XIV", "twenty-one"."""
     token = text.strip().lower().replace(" ", "-")

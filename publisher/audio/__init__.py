@@ -1,0 +1,1 @@
+"""Audio: ffmpeg from imageio-ffmpeg, assembly of clips into chapters, MP3 encoding, tags."""

@@ -1,0 +1,47 @@
+"""PCM to constant-bitrate MP3 through pydub and the bundled ffmpeg's libmp3lame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publisher.audio.ffmpeg import segment
+from publisher.errors import OutputError
+
+# Bitrates MPEG-2 Layer III allows at 22.05 kHz.
+BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+DEFAULT_BITRATE = 64
+
+
+def encode_mp3(pcm: bytes, sample_rate: int, path: Path, bitrate_kbps: int) -> None:
+    if bitrate_kbps not in BITRATES:
+        raise OutputError(f"{bitrate_kbps} kbps is not an MP3 bitrate at {sample_rate} Hz")
+    segment(pcm, sample_rate).export(
+        str(path),
+        format="mp3",
+        bitrate=f"{bitrate_kbps}k",
+        parameters=["-ac", "1", "-id3v2_version", "0", "-map_metadata", "-1"],
+    )
+    mark_lame_header(path)
+
+
+def mark_lame_header(path: Path) -> None:
+    """Name the encoder "LAME" in the MP3's Info header, as the LAME tag format expects.
+
+    ffmpeg's libmp3lame writes a complete LAME tag (encoder delay and padding included)
+    but labels it "Lavc". Readers such as mutagen only trust the delay and padding under
+    a "LAME" label, and without them report every file about 50 ms too long, which
+    would put each chapter's length off its Timeline.
+    """
+    with path.open("r+b") as mp3:
+        head = mp3.read(8192)
+        for marker in (b"Info", b"Xing"):
+            at = head.find(marker)
+            if at < 0:
+                continue
+            flags = int.from_bytes(head[at + 4 : at + 8], "big")
+            offset = at + 8 + 4 * (flags & 1) + 4 * (flags >> 1 & 1) + 100 * (flags >> 2 & 1)
+            offset += 4 * (flags >> 3 & 1)
+            if head[offset : offset + 3] == b"Lav":
+                mp3.seek(offset)
+                mp3.write(b"LAME3.100")
+            return

@@ -1,0 +1,98 @@
+"""The ffmpeg binary that imageio-ffmpeg ships, handed to pydub: no system ffmpeg needed."""
+
+from __future__ import annotations
+
+import subprocess
+import warnings
+from functools import cache
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from publisher.errors import EngineError
+
+with warnings.catch_warnings():
+    # pydub warns at import when no ffmpeg is on PATH; it is given ours just below.
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment
+
+SAMPLE_RATE = 22050
+SAMPLE_WIDTH = 2  # 16-bit
+
+
+@cache
+def ffmpeg_exe() -> str:
+    exe: str = imageio_ffmpeg.get_ffmpeg_exe()
+    AudioSegment.converter = exe
+    AudioSegment.ffmpeg = exe
+    return exe
+
+
+def decode_to_pcm(data: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """Decode any audio ffmpeg reads (MP3 from gTTS) to 16-bit mono PCM at ``sample_rate``.
+
+    ffmpeg is called directly: pydub's decoder would need ffprobe, which imageio-ffmpeg
+    does not ship.
+    """
+    result = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-i",
+            "pipe:0",
+            "-f",
+            "s16le",
+            "-acodec",
+            "pcm_s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(sample_rate),
+            "pipe:1",
+        ],
+        input=data,
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise EngineError(
+            f"could not decode engine audio: {detail[-1] if detail else 'ffmpeg failed'}"
+        )
+    return result.stdout
+
+
+def decode_file(path: Path, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """Decode an audio file to 16-bit mono PCM; from a file, ffmpeg honours the MP3
+    encoder delay and padding, so the samples are exactly those that were encoded."""
+    result = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "s16le",
+            "-acodec",
+            "pcm_s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(sample_rate),
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise EngineError(f"could not decode {path.name}")
+    return result.stdout
+
+
+def segment(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> AudioSegment:
+    ffmpeg_exe()
+    return AudioSegment(data=pcm, sample_width=SAMPLE_WIDTH, frame_rate=sample_rate, channels=1)

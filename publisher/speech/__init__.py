@@ -1,0 +1,1 @@
+"""Speech: what the narrator says (script) and the engines that say it."""

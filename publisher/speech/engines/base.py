@@ -1,0 +1,59 @@
+"""The Engine protocol every speech engine meets, built-in or third-party."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Synthesised speech: 16-bit signed little-endian mono PCM."""
+
+    pcm: bytes
+    sample_rate: int
+
+    @property
+    def samples(self) -> int:
+        return len(self.pcm) // 2
+
+
+@dataclass(frozen=True)
+class Voice:
+    id: str
+    language: str
+    description: str = ""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A text-to-speech engine.
+
+    Third-party engines register a factory under the ``publisher.engines`` entry-point
+    group, exactly as the built-in ones do in pyproject.toml.
+    """
+
+    name: str
+    #: Shown by ``publisher voices`` and recorded as the narrator in the book.
+    label: str
+
+    def version(self) -> str:
+        """Engine and voice versions: anything that changes the sound."""
+        ...
+
+    def problem(self) -> str | None:
+        """Why the engine cannot narrate on this machine, or None when it can."""
+        ...
+
+    def voices(self) -> tuple[Voice, ...]: ...
+
+    def default_voice(self, language: str) -> str | None:
+        """The voice for a BCP 47 language, or None when the engine has none."""
+        ...
+
+    def synthesize(self, text: str, voice: str) -> Clip: ...
+
+
+def language_matches(voice_language: str, wanted: str) -> bool:
+    """True when the primary language subtags agree: "en-US" speaks "en-GB" text."""
+    return voice_language.split("-")[0].lower() == wanted.split("-")[0].lower()

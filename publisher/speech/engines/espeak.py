@@ -1,0 +1,161 @@
+"""eSpeak NG through ctypes, with the library and data that espeakng-loader ships (offline).
+
+eSpeak NG keeps global state, so one process holds one initialised instance.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from functools import cached_property
+from importlib.metadata import PackageNotFoundError, version
+
+from publisher.errors import EngineError
+from publisher.speech.engines.base import Clip, Voice, language_matches
+
+_AUDIO_OUTPUT_SYNCHRONOUS = 2
+_POS_CHARACTER = 1
+_CHARS_UTF8 = 1
+_EE_OK = 0
+# eSpeak NG has no plain "en" voice; a book tagged just "en" gets the US one, like Piper.
+_MAIN_VOICE = {"en": "en-us"}
+_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
+
+
+class _VoiceStruct(ctypes.Structure):
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_void_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
+class EspeakEngine:
+    name = "espeak"
+    label = "eSpeak NG (offline, many languages)"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._samples: list[bytes] = []
+        self._callback = _CALLBACK(self._collect)
+        self._voice: str | None = None
+
+    def version(self) -> str:
+        try:
+            return f"espeakng-loader {version('espeakng-loader')}"
+        except PackageNotFoundError:
+            return "espeakng-loader missing"
+
+    def problem(self) -> str | None:
+        try:
+            self._library  # noqa: B018 - loading is the check
+        except EngineError as exc:
+            return str(exc)
+        return None
+
+    def voices(self) -> tuple[Voice, ...]:
+        library = self._library
+        listed = library.espeak_ListVoices(None)
+        found: list[Voice] = []
+        index = 0
+        while listed[index]:
+            voice = listed[index].contents
+            language = _first_language(voice.languages)
+            name = (voice.name or b"").decode("utf-8", "replace")
+            identifier = (voice.identifier or b"").decode("utf-8", "replace")
+            if language and not identifier.startswith("mb/"):
+                found.append(Voice(language, _bcp47(language), name))
+            index += 1
+        return tuple(sorted(set(found), key=lambda v: v.id))
+
+    def default_voice(self, language: str) -> str | None:
+        """The exact voice ("en-gb"), else the language's main one ("fr", then "fr-fr")."""
+        wanted = language.lower()
+        primary = wanted.split("-")[0]
+        preference = (wanted, primary, _MAIN_VOICE.get(primary, ""), f"{primary}-{primary}")
+        candidates = [v.id for v in self.voices() if language_matches(v.language, language)]
+        for choice in preference:
+            if choice in (c.lower() for c in candidates):
+                return next(c for c in candidates if c.lower() == choice)
+        return candidates[0] if candidates else None
+
+    def synthesize(self, text: str, voice: str) -> Clip:
+        library = self._library
+        with self._lock:
+            if voice != self._voice:
+                language = ctypes.c_char_p(voice.encode("utf-8"))  # alive for the call
+                wanted = _VoiceStruct(languages=ctypes.cast(language, ctypes.c_void_p))
+                if library.espeak_SetVoiceByProperties(ctypes.byref(wanted)) != _EE_OK:
+                    raise EngineError(f"eSpeak NG has no voice {voice!r}; see publisher voices")
+                self._voice = voice
+            self._samples = []
+            data = text.encode("utf-8") + b"\0"
+            status = library.espeak_Synth(
+                data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None
+            )
+            if status != _EE_OK or library.espeak_Synchronize() != _EE_OK:
+                raise EngineError(f"eSpeak NG failed to synthesise (status {status})")
+            pcm = b"".join(self._samples)
+        return Clip(pcm, self._rate)
+
+    def _collect(self, wav: ctypes._Pointer[ctypes.c_short], count: int, events: int) -> int:
+        del events
+        if wav and count > 0:
+            self._samples.append(ctypes.string_at(wav, count * 2))
+        return 0
+
+    @cached_property
+    def _library(self) -> ctypes.CDLL:
+        try:
+            import espeakng_loader
+        except ImportError:
+            raise EngineError(
+                "espeakng-loader is not installed; pip install espeakng-loader"
+            ) from None
+        library = ctypes.CDLL(str(espeakng_loader.get_library_path()))
+        library.espeak_Initialize.argtypes = [
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_int,
+        ]
+        library.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceStruct))
+        library.espeak_SetVoiceByProperties.argtypes = [ctypes.POINTER(_VoiceStruct)]
+        library.espeak_Synth.argtypes = [
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        ]
+        library.espeak_SetSynthCallback.argtypes = [_CALLBACK]
+        data_path = str(espeakng_loader.get_data_path()).encode("utf-8")
+        rate = library.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path, 0)
+        if rate <= 0:
+            raise EngineError("eSpeak NG could not start (its data folder is missing)")
+        library.espeak_SetSynthCallback(self._callback)
+        self._rate = int(rate)
+        return library
+
+
+def _first_language(pointer: int | None) -> str:
+    """eSpeak lists languages as [priority byte, name, NUL]...; the first is the main one."""
+    if not pointer:
+        return ""
+    return ctypes.string_at(pointer + 1).decode("ascii", "replace")
+
+
+def _bcp47(code: str) -> str:
+    primary, _, region = code.partition("-")
+    return f"{primary}-{region.upper()}" if len(region) == 2 else code

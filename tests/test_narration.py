@@ -1,0 +1,276 @@
+"""Real narration: Piper, eSpeak NG and (intercepted) gTTS, measured on the produced audio."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+import requests
+import responses
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3, BitrateMode
+
+from publisher import BuildConfig, BuildReport, publish
+from publisher.audio.encode import encode_mp3
+from publisher.audio.ffmpeg import SAMPLE_RATE
+from publisher.speech.engines import engine_names, load_engine
+from publisher.speech.engines.gtts import GttsEngine
+from publisher.speech.script import Pauses
+
+from .audio import level_dbfs, samples, silent_runs
+from .conftest import DATA
+from .test_cli import assert_one_line_error, run
+
+FRAME_MS = 1152 * 1000 / SAMPLE_RATE / 2  # MPEG-2 Layer III: 576 samples a frame
+PAUSES = Pauses(sentence=300, paragraph=1000, scene=2500, heading=1700, head=750, tail=1500)
+GTTS_URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
+
+SMALL_BOOK = """---
+title: The Bell Tower
+author: Orla Quinn
+date: 2024
+---
+
+## The Bell
+
+The bell rang at noon. Nobody knew who rang it.
+
+The keeper climbed the stairs. He found only a cat.
+
+* * *
+
+The next day it rang again.
+
+## The Cat
+
+The cat was asleep on the rope.
+"""
+
+
+@pytest.fixture(scope="module")
+def piper_book(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
+    folder = tmp_path_factory.mktemp("piper")
+    manuscript = folder / "bell-tower.md"
+    manuscript.write_text(SMALL_BOOK, encoding="utf-8")
+    return publish(BuildConfig(manuscript, folder / "out", pauses=PAUSES))
+
+
+def test_piper_is_the_default_engine_and_writes_every_output(piper_book: BuildReport) -> None:
+    folder = piper_book.folder
+    report = json.loads((folder / "report.json").read_text())
+    assert (report["engine"], report["voice"]) == ("piper", "en_US-joe-medium")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "audio",
+        "manifest.json",
+        "report.json",
+        "the-bell-tower.epub",
+        "the-bell-tower.m3u8",
+    ]
+    assert [c["audio"] for c in report["chapters"]] == [
+        "audio/01-the-bell.mp3",
+        "audio/02-the-cat.mp3",
+    ]
+    assert set(report["timings"]) >= {
+        "read_s",
+        "structure_s",
+        "narrate_s",
+        "assemble_s",
+        "encode_s",
+        "publish_s",
+        "total_s",
+    }
+
+
+def test_every_mp3_decodes_to_exactly_its_timeline_length(piper_book: BuildReport) -> None:
+    for chapter in piper_book.chapters:
+        path = piper_book.folder / chapter.href
+        decoded_ms = len(samples(path)) * 1000 / SAMPLE_RATE
+        assert abs(decoded_ms - chapter.timeline.duration_ms) <= FRAME_MS
+        info = MP3(path).info
+        assert abs(info.length * 1000 - chapter.timeline.duration_ms) <= FRAME_MS
+        assert (info.sample_rate, info.channels, info.bitrate_mode) == (
+            SAMPLE_RATE,
+            1,
+            BitrateMode.CBR,
+        )
+        assert round(info.bitrate / 1000) == 64
+
+
+def test_timeline_sentences_are_speech_and_pauses_are_the_configured_silences(
+    piper_book: BuildReport,
+) -> None:
+    chapter = piper_book.chapters[0]
+    pcm = samples(piper_book.folder / chapter.href)
+    items = chapter.timeline.items
+    assert [i.kind for i in items] == ["heading"] + ["sentence"] * 5
+    for item in items:
+        assert level_dbfs(pcm, item.start_ms, item.end_ms) > -35, item
+    runs = silent_runs(pcm)
+    expected = [
+        PAUSES.head,
+        PAUSES.heading,
+        PAUSES.sentence,
+        PAUSES.paragraph,
+        PAUSES.sentence,
+        PAUSES.scene,
+        PAUSES.tail,
+    ]
+    gaps = [(0, items[0].start_ms)]
+    gaps += [(a.end_ms, b.start_ms) for a, b in itertools.pairwise(items)]
+    gaps += [(items[-1].end_ms, chapter.timeline.duration_ms)]
+    assert [round(end - start, -1) for start, end in gaps] == [float(p) for p in expected]
+    for (start, end), pause in zip(gaps, expected, strict=True):
+        # The silence measured in the decoded audio covers the gap: the configured pause,
+        # plus at most the engine's own quiet edges that trimming keeps (20 ms a side).
+        run = max(
+            (r for r in runs if r[0] <= start + 40 and r[0] + r[1] >= end - 40),
+            key=lambda r: r[1],
+            default=None,
+        )
+        assert run is not None, (start, end, runs)
+        assert pause - 10 <= run[1] <= pause + 90, (pause, run)
+
+
+def test_tags_and_chapter_marks_read_back_with_mutagen(piper_book: BuildReport) -> None:
+    chapter = piper_book.chapters[0]
+    tags = ID3(piper_book.folder / chapter.href)
+    assert tags.version[:2] == (2, 3)
+    text = {
+        key: str(tags[key])
+        for key in ("TIT2", "TALB", "TPE1", "TPE2", "TRCK", "TCON", "TLAN", "TDRC")
+    }
+    assert text == {
+        "TIT2": "The Bell",
+        "TALB": "The Bell Tower",
+        "TPE1": "Orla Quinn",
+        "TPE2": "Orla Quinn",
+        "TRCK": "1/2",
+        "TCON": "Audiobook",
+        "TLAN": "eng",
+        "TDRC": "2024",
+    }
+    toc = tags.getall("CTOC")[0]
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert toc.child_element_ids == [c.element_id for c in chaps]
+    assert [c.element_id for c in chaps] == ["c01-h", "c01-p001", "c01-p002", "c01-p003"]
+    assert chaps[0].start_time == 0 and chaps[-1].end_time == chapter.timeline.duration_ms
+    assert all(a.end_time == b.start_time for a, b in itertools.pairwise(chaps))
+    starts = {i.paragraph_id: i.start_ms for i in reversed(chapter.timeline.items)}
+    assert [c.start_time for c in chaps[1:]] == [starts[c.element_id] for c in chaps[1:]]
+    assert str(chaps[1].sub_frames["TIT2"]) == "The bell rang at noon. Nobody\u2026"
+
+
+def test_playlist_and_manifest_agree_with_the_report(piper_book: BuildReport) -> None:
+    folder = piper_book.folder
+    report = json.loads((folder / "report.json").read_text())
+    files = [c["audio"] for c in report["chapters"]]
+    durations = [c["duration_s"] for c in report["chapters"]]
+    lines = (folder / "the-bell-tower.m3u8").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "#EXTM3U"
+    assert [line for line in lines if not line.startswith("#")] == files
+    extinf = [line for line in lines if line.startswith("#EXTINF:")]
+    assert extinf == [
+        f"#EXTINF:{round(d)},Orla Quinn - {c['title']}"
+        for d, c in zip(durations, report["chapters"], strict=True)
+    ]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert (
+        manifest["metadata"]["conformsTo"]
+        == "https://readium.org/webpub-manifest/profiles/audiobook"
+    )
+    assert manifest["metadata"]["@type"] == "http://schema.org/Audiobook"
+    assert [r["href"] for r in manifest["readingOrder"]] == files
+    assert [r["duration"] for r in manifest["readingOrder"]] == durations
+    assert manifest["metadata"]["duration"] == pytest.approx(sum(durations), abs=0.002)
+    assert report["duration_s"] == pytest.approx(sum(durations), abs=0.002)
+    assert all(r["type"] == "audio/mpeg" and r["bitrate"] == 64 for r in manifest["readingOrder"])
+    assert [t["title"] for t in manifest["toc"]] == ["The Bell", "The Cat"]
+    for href in files:
+        assert (folder / href).is_file()
+
+
+def test_espeak_narrates_a_french_book_in_a_french_voice(tmp_path: Path) -> None:
+    result = run("build", DATA / "french-novella.md", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "piper has no fr voice here; narrating with espeak voice fr-fr" in result.stderr
+    report = json.loads((tmp_path / "la-maison-du-passeur" / "report.json").read_text())
+    assert (report["engine"], report["voice"]) == ("espeak", "fr-fr")
+    audio = tmp_path / "la-maison-du-passeur" / report["chapters"][0]["audio"]
+    assert report["chapters"][0]["duration_s"] > 5
+    assert level_dbfs(samples(audio), 750, 2000) > -40
+    english = load_engine("espeak").synthesize("Le passeur habitait une maison.", "en-us")
+    french = load_engine("espeak").synthesize("Le passeur habitait une maison.", "fr-fr")
+    assert english.pcm != french.pcm
+
+
+def test_an_explicit_engine_without_the_language_is_refused(tmp_path: Path) -> None:
+    result = run("build", DATA / "french-novella.md", "-o", tmp_path, "--engine", "piper")
+    assert_one_line_error(result, "piper has no voice for language fr", "--engine espeak")
+    assert not tmp_path.joinpath("la-maison-du-passeur").exists()
+
+
+def _mp3_payload(tmp_path: Path) -> bytes:
+    """A real MP3 of real speech, as Google would send it."""
+    clip = load_engine("espeak").synthesize("Hello from the intercepted network.", "en-us")
+    path = tmp_path / "payload.mp3"
+    encode_mp3(clip.pcm, clip.sample_rate, path, 32)
+    return path.read_bytes()
+
+
+def _gtts_body(mp3: bytes) -> str:
+    encoded = base64.b64encode(mp3).decode("ascii")
+    return ")]}'\n\n" + f'[["wrb.fr","jQ1olc","[\\"{encoded}\\"]",null,null,null,"generic"]]\n'
+
+
+@responses.activate
+def test_gtts_narrates_through_intercepted_http_and_retries_transient_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(GttsEngine, "backoff_s", 0.01)
+    body = _gtts_body(_mp3_payload(tmp_path))
+    responses.add(responses.POST, GTTS_URL, status=503)
+    responses.add(responses.POST, GTTS_URL, body=body, status=200)
+    result = run(
+        "build", DATA / "two-chapters-markdown.md", "-o", tmp_path / "out", "--engine", "gtts"
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "out" / "two-small-chapters" / "report.json").read_text())
+    assert (report["engine"], report["voice"]) == ("gtts", "en")
+    sent = [call.request.body for call in responses.calls]
+    assert len(sent) == 1 + 5  # one retried 503, then 2 headings and 3 sentences
+    assert any("The%20second%20chapter%20is%20short." in str(b) for b in sent)
+    audio = tmp_path / "out" / "two-small-chapters" / report["chapters"][0]["audio"]
+    assert level_dbfs(samples(audio), 750, 1500) > -40
+
+
+@responses.activate
+def test_gtts_without_network_is_one_line_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(GttsEngine, "backoff_s", 0.01)
+    responses.add(
+        responses.POST,
+        GTTS_URL,
+        body=requests.exceptions.ConnectionError("Failed to establish a new connection"),
+    )
+    out = tmp_path / "out"
+    result = run("build", DATA / "two-chapters-markdown.md", "-o", out, "--engine", "gtts")
+    assert_one_line_error(result, "gTTS needs the internet", "--engine piper narrates offline")
+    assert not out.exists()
+
+
+def test_engines_are_found_through_entry_points() -> None:
+    assert engine_names() == ("piper", "espeak", "gtts")
+    result = run("voices")
+    assert result.exit_code == 0
+    assert "piper: Piper neural TTS (offline) [usable]" in result.stdout
+    assert "en_US-joe-medium" in result.stdout and "fr-fr" in result.stdout
+    assert "gtts:" in result.stdout
+
+
+def test_an_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("build", DATA / "two-chapters-markdown.md", "-o", tmp_path, "--voice", "nobody")
+    assert_one_line_error(result, "piper has no voice 'nobody'", "publisher voices")
