@@ -90,6 +90,11 @@ def main(verbose: bool) -> None:
 @click.option("--author", help="Author, overriding the manuscript's metadata.")
 @click.option("--language", help="BCP 47 language tag such as en, en-GB or fr.")
 @click.option(
+    "--cover",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JPEG or PNG cover for the EPUB, the MP3 tags and the audiobook manifest.",
+)
+@click.option(
     "--engine",
     type=click.Choice(engine_names()),
     help="Speech engine [default: piper; espeak for languages Piper has no voice for].",
@@ -142,6 +147,7 @@ def build(
     title: str | None,
     author: str | None,
     language: str | None,
+    cover: Path | None,
     engine: str | None,
     voice: str | None,
     bitrate: str,
@@ -175,6 +181,7 @@ def build(
         title=title,
         author=author,
         language=language,
+        cover=cover,
         audio=not no_audio,
         engine=engine,
         voice=voice,

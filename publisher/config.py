@@ -24,6 +24,7 @@ class BuildConfig:
     title: str | None = None
     author: str | None = None
     language: str | None = None
+    cover: Path | None = None
     audio: bool = True
     engine: str | None = None  # None: Piper, or eSpeak NG for languages Piper lacks
     voice: str | None = None
@@ -38,6 +39,7 @@ class BuildConfig:
             "title": _clean(self.title, "--title"),
             "author": _clean(self.author, "--author"),
             "language": language,
+            "cover": str(self.cover.resolve()) if self.cover else None,
         }
 
     def modified_time(self) -> dt.datetime:

@@ -26,6 +26,7 @@ FIELDS = (
     "description",
     "identifier",
     "rights",
+    "cover",
 )
 ALIASES = {"authors": "author", "creator": "author", "lang": "language", "isbn": "identifier"}
 BOOK_TOML = "book.toml"

@@ -45,6 +45,17 @@ class Metadata:
     description: str | None = None
     identifier: str | None = None
     rights: str | None = None
+    cover: str | None = None  # path of a JPEG or PNG cover image
+
+
+@dataclass(frozen=True)
+class Image:
+    data: bytes
+    media_type: str
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.media_type == "image/png" else "jpg"
 
 
 # --- the manuscript: what a reader found in the file, before any structure ---
@@ -78,6 +89,7 @@ class Manuscript:
     blocks: tuple[Block, ...]
     source_name: str
     encoding: str = "utf-8"
+    cover: Image | None = None
 
 
 # --- the book: structured, every narrated unit with a stable id ---
@@ -161,6 +173,7 @@ class Section:
 class Book:
     metadata: Metadata
     sections: tuple[Section, ...]
+    cover: Image | None = None
 
     @property
     def words(self) -> int:

@@ -116,6 +116,7 @@ def _tags(book: Book, section: Section, number: int, year: str) -> ChapterTags:
         language=meta.language,
         year=year,
         encoder=f"publisher {__version__}",
+        cover=book.cover,
     )
 
 

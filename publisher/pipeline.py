@@ -112,6 +112,9 @@ def publish(config: BuildConfig) -> BuildReport:
             chapters = narrate_book(book, narrator, settings, staging, timings)
         with timings.stage("publish"):
             _write_epub(staging, book, slug, modified)
+            if book.cover is not None:
+                # Players and file managers show a cover.jpg or cover.png beside the audio.
+                staging.path(f"cover.{book.cover.extension}").write_bytes(book.cover.data)
             if narrator is not None:
                 _write_navigation(staging, book, slug, narrator, chapters, config, modified)
         timings.seconds["total"] = time.perf_counter() - started
@@ -146,6 +149,7 @@ def _write_navigation(
         tracks,
         config.bitrate,
         f"{slug}.epub",
+        book.cover,
     )
     staging.write_json("manifest.json", manifest)
 

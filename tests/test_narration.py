@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,29 @@ def test_engines_are_found_through_entry_points() -> None:
 def test_an_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
     result = run("build", DATA / "two-chapters-markdown.md", "-o", tmp_path, "--voice", "nobody")
     assert_one_line_error(result, "piper has no voice 'nobody'", "publisher voices")
+
+
+def test_a_cover_named_by_the_manuscript_reaches_epub_tags_folder_and_manifest(
+    tmp_path: Path,
+) -> None:
+    report = publish(BuildConfig(DATA / "book-with-cover.md", tmp_path))
+    cover = (DATA / "cover-32x48.png").read_bytes()
+    assert (report.folder / "cover.png").read_bytes() == cover
+    pictures = ID3(report.folder / report.chapters[0].href).getall("APIC")
+    assert [(p.mime, p.type, p.data) for p in pictures] == [("image/png", 3, cover)]
+    manifest = json.loads((report.folder / "manifest.json").read_text())
+    assert {"href": "cover.png", "type": "image/png", "rel": "cover"} in manifest["resources"]
+    with zipfile.ZipFile(report.epub) as archive:
+        assert archive.read("EPUB/images/cover.png") == cover
+        opf = archive.read("EPUB/content.opf").decode()
+    assert 'properties="cover-image"' in opf
+
+
+def test_a_cover_that_is_not_an_image_is_refused(tmp_path: Path) -> None:
+    manuscript = tmp_path / "book.md"
+    manuscript.write_text("---\ntitle: X\ncover: notes.txt\n---\n\nText.\n")
+    (tmp_path / "notes.txt").write_text("not an image")
+    assert_one_line_error(
+        run("build", manuscript, "-o", tmp_path / "out", "--no-audio"),
+        "notes.txt is neither a JPEG nor a PNG",
+    )

@@ -19,6 +19,7 @@ MANUSCRIPTS = [
     DATA / "latin1-no-bom.txt",
     DATA / "french-novella.md",
     DATA / "hebrew-right-to-left.txt",
+    DATA / "book-with-cover.md",
 ]
 
 

@@ -7,6 +7,7 @@ from itertools import groupby
 from pathlib import Path
 
 from mutagen.id3 import (
+    APIC,
     CHAP,
     CTOC,
     ID3,
@@ -20,9 +21,10 @@ from mutagen.id3 import (
     TRCK,
     TSSE,
     CTOCFlags,
+    PictureType,
 )
 
-from publisher.model import ChapterTimeline, TimedItem
+from publisher.model import ChapterTimeline, Image, TimedItem
 
 # ID3 wants ISO 639-2 codes; the books' languages are BCP 47.
 ISO_639_2 = {
@@ -91,6 +93,7 @@ class ChapterTags:
     language: str
     year: str | None
     encoder: str
+    cover: Image | None = None
 
 
 def write_tags(
@@ -111,6 +114,16 @@ def write_tags(
     if tags.year:
         id3.add(TDRC(encoding=3, text=[tags.year]))
     id3.add(TSSE(encoding=3, text=[tags.encoder]))
+    if tags.cover is not None:
+        id3.add(
+            APIC(
+                encoding=3,
+                mime=tags.cover.media_type,
+                type=PictureType.COVER_FRONT,
+                desc="Cover",
+                data=tags.cover.data,
+            )
+        )
     marks = chapter_marks(timeline, texts, tags.title)
     for element_id, start, end, title in marks:
         id3.add(

@@ -53,6 +53,17 @@ def write_epub(book: Book, path: Path, modified: dt.datetime) -> None:
         content=files("publisher.formats").joinpath("book.css").read_bytes(),
     )
     package.add_item(style)
+    if book.cover is not None:
+        cover = epub.EpubItem(
+            uid="cover-image",
+            file_name=f"images/cover.{book.cover.extension}",
+            media_type=book.cover.media_type,
+            content=book.cover.data,
+        )
+        cover.properties = ["cover-image"]
+        package.add_item(cover)
+        # EPUB 2 reading systems find the cover through this meta instead.
+        package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     title_page = _Document(
         "title-page", TITLE_FILE, book.metadata.title, title_document(book.metadata)
     )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from publisher.formats.playlist import Track
-from publisher.model import Metadata
+from publisher.model import Image, Metadata
 
 AUDIOBOOK_PROFILE = "https://readium.org/webpub-manifest/profiles/audiobook"
 
@@ -20,6 +20,7 @@ def audiobook_manifest(
     tracks: Sequence[Track],
     bitrate_kbps: int,
     epub_href: str | None,
+    cover: Image | None = None,
 ) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "@type": "http://schema.org/Audiobook",
@@ -57,8 +58,15 @@ def audiobook_manifest(
         ],
         "toc": [{"href": t.href, "title": t.title} for t in tracks],
     }
+    resources: list[dict[str, str]] = []
+    if cover is not None:
+        resources.append(
+            {"href": f"cover.{cover.extension}", "type": cover.media_type, "rel": "cover"}
+        )
     if epub_href:
-        manifest["resources"] = [
+        resources.append(
             {"href": epub_href, "type": "application/epub+zip", "title": "Text (EPUB 3)"}
-        ]
+        )
+    if resources:
+        manifest["resources"] = resources
     return manifest

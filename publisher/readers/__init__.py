@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from publisher.errors import InputError
+from publisher.errors import ConfigError, InputError
 from publisher.metadata import load_book_toml, resolve_metadata, title_from_filename
-from publisher.model import Manuscript, ParagraphBlock
+from publisher.model import Image, Manuscript, ParagraphBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.decoding import decode
 from publisher.readers.markdown import read_markdown
@@ -28,6 +29,7 @@ READERS: dict[str, Reader] = {
 # Refuse before reading into memory: a manuscript this large is a mistake, not a book
 # (the longest novels are under 10 MB of text).
 MAX_MANUSCRIPT_BYTES = 50 * 1024 * 1024
+MAX_COVER_BYTES = 20 * 1024 * 1024
 
 
 def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = None) -> Manuscript:
@@ -47,7 +49,27 @@ def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = Non
         load_book_toml(path),
     ]
     metadata = resolve_metadata(layers, title_from_filename(path))
-    return Manuscript(metadata, found.blocks, path.name, decoded.encoding)
+    cover = None
+    if metadata.cover:
+        cover_path = path.parent / metadata.cover
+        metadata = replace(metadata, cover=str(cover_path))
+        cover = read_cover(cover_path)
+    return Manuscript(metadata, found.blocks, path.name, decoded.encoding, cover)
+
+
+def read_cover(path: Path) -> Image:
+    """A JPEG or PNG cover image, checked by its bytes rather than its name."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cover image {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_COVER_BYTES:
+        raise ConfigError(f"cover image {path.name} is over {MAX_COVER_BYTES // 2**20} MB")
+    if data.startswith(b"\xff\xd8\xff"):
+        return Image(data, "image/jpeg")
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Image(data, "image/png")
+    raise ConfigError(f"cover image {path.name} is neither a JPEG nor a PNG file")
 
 
 def _reader_for(path: Path) -> Reader:

@@ -15,7 +15,7 @@ from publisher.metadata import metadata_fields
 from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.plaintext import is_scene_break
-from publisher.structure.headings import match_heading
+from publisher.structure.headings import match_heading, title_key
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -28,7 +28,7 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 def read_markdown(text: str, name: str = "manuscript") -> ReadResult:
     metadata, body = split_front_matter(text, name)
     blocks = tuple(_blocks(_PARSER.parse(body)))
-    return ReadResult(metadata, _lift_title(blocks, metadata))
+    return ReadResult(*_lift_title(blocks, metadata))
 
 
 def split_front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
@@ -101,15 +101,21 @@ def _inline_text(token: Token) -> str:
     return " ".join("".join(parts).split())
 
 
-def _lift_title(blocks: tuple[Block, ...], metadata: dict[str, str]) -> tuple[Block, ...]:
-    """A lone top-level heading that opens the file is the book's title, not a chapter."""
+def _lift_title(
+    blocks: tuple[Block, ...], metadata: dict[str, str]
+) -> tuple[dict[str, str], tuple[Block, ...]]:
+    """A lone top-level heading that opens the file is the book's title, not a chapter.
+
+    When the front matter already names a different title, the heading is a chapter's.
+    """
     if not blocks or not isinstance(blocks[0], HeadingBlock):
-        return blocks
+        return metadata, blocks
     first = blocks[0]
     if match_heading(first.text) is not None:
-        return blocks
-    others = [b for b in blocks[1:] if isinstance(b, HeadingBlock) and b.level <= first.level]
-    if others:
-        return blocks
-    metadata.setdefault("title", first.text)
-    return blocks[1:]
+        return metadata, blocks
+    if any(isinstance(b, HeadingBlock) and b.level <= first.level for b in blocks[1:]):
+        return metadata, blocks
+    named = metadata.get("title")
+    if named is not None and title_key(named) != title_key(first.text):
+        return metadata, blocks
+    return {**metadata, "title": named or first.text}, blocks[1:]

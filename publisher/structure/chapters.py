@@ -58,7 +58,7 @@ def build_book(manuscript: Manuscript) -> Book:
     split = _split_levels(blocks)
     drafts = _drafts(blocks, split)
     sections = _number(drafts, max(split, default=1), manuscript.metadata)
-    return Book(manuscript.metadata, tuple(sections))
+    return Book(manuscript.metadata, tuple(sections), manuscript.cover)
 
 
 def _drafts(blocks: tuple[Block, ...], split: tuple[int, ...]) -> list[_Draft]:
