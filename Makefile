@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := $(wildcard source/*.md source/*.txt)
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "publisher needs Python 3.11 or newer")'
@@ -25,12 +25,16 @@ demo: $(VENV)/.installed
 	done
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check publisher tests
-	$(BIN)/ruff format --check publisher tests
+	$(BIN)/ruff check publisher tests scripts
+	$(BIN)/ruff format --check publisher tests scripts
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Speed is tracked with this, not with timed tests: build wall time against the engine alone.
+bench: $(VENV)/.installed
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) output/*/ .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,83 @@
+"""Benchmark: a whole build against the engine alone on the same sentences.
+
+    make bench                      # the 3,000-word sample, default engine
+    .venv/bin/python scripts/bench.py MANUSCRIPT [--engine NAME]
+
+Narration should dominate a build; the ratio build / engine-alone says how much the rest
+(reading, structure, assembly, encoding, packaging) and any lack of parallelism cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from publisher.readers import read_manuscript
+from publisher.speech.engines import DEFAULT_ENGINE, load_engine
+from publisher.speech.script import Pauses, section_script
+from publisher.structure.chapters import build_book
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MANUSCRIPT = ROOT / "source" / "the-last-ferry-to-inishcarrow.txt"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("manuscript", nargs="?", type=Path, default=DEFAULT_MANUSCRIPT)
+    parser.add_argument("--engine", default=DEFAULT_ENGINE)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "publisher",
+                "build",
+                str(args.manuscript),
+                "-o",
+                out,
+                "--engine",
+                args.engine,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        build_s = time.perf_counter() - started
+        report = json.loads(next(Path(out).glob("*/report.json")).read_text())
+
+    engine_s, utterances = engine_alone(args.manuscript, args.engine, report["voice"])
+    audio_s = report["duration_s"]
+    rows = [
+        ("manuscript", f"{args.manuscript.name} ({report['words']:,} words)"),
+        ("engine, voice", f"{report['engine']}, {report['voice']}"),
+        ("audio produced", f"{audio_s:.1f} s ({utterances} utterances)"),
+        ("build wall time", f"{build_s:.2f} s ({audio_s / build_s:.1f}x real time)"),
+        ("engine alone", f"{engine_s:.2f} s ({audio_s / engine_s:.1f}x real time)"),
+        ("build / engine", f"{build_s / engine_s:.2f}"),
+        ("build stages", ", ".join(f"{k[:-2]} {v:.2f}" for k, v in report["timings"].items())),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+def engine_alone(manuscript: Path, engine_name: str, voice: str) -> tuple[float, int]:
+    """Synthesise the build's utterances in one process, voice loading included."""
+    book = build_book(read_manuscript(manuscript))
+    texts = [u.text for s in book.sections for u in section_script(s, Pauses())]
+    started = time.perf_counter()
+    engine = load_engine(engine_name)
+    for text in texts:
+        engine.synthesize(text, voice)
+    return time.perf_counter() - started, len(texts)
+
+
+if __name__ == "__main__":
+    main()
