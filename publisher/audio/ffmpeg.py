@@ -29,67 +29,42 @@ def ffmpeg_exe() -> str:
 
 
 def decode_to_pcm(data: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
-    """Decode any audio ffmpeg reads (MP3 from gTTS) to 16-bit mono PCM at ``sample_rate``.
+    """Decode audio bytes (gTTS's MP3) to 16-bit mono PCM at ``sample_rate``.
 
     ffmpeg is called directly: pydub's decoder would need ffprobe, which imageio-ffmpeg
     does not ship.
     """
-    result = subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-i",
-            "pipe:0",
-            "-f",
-            "s16le",
-            "-acodec",
-            "pcm_s16le",
-            "-ac",
-            "1",
-            "-ar",
-            str(sample_rate),
-            "pipe:1",
-        ],
-        input=data,
-        capture_output=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise EngineError(
-            f"could not decode engine audio: {detail[-1] if detail else 'ffmpeg failed'}"
-        )
-    return result.stdout
+    return _decode("pipe:0", data, sample_rate, "engine audio")
 
 
 def decode_file(path: Path, sample_rate: int = SAMPLE_RATE) -> bytes:
     """Decode an audio file to 16-bit mono PCM; from a file, ffmpeg honours the MP3
     encoder delay and padding, so the samples are exactly those that were encoded."""
-    result = subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-i",
-            str(path),
-            "-f",
-            "s16le",
-            "-acodec",
-            "pcm_s16le",
-            "-ac",
-            "1",
-            "-ar",
-            str(sample_rate),
-            "pipe:1",
-        ],
-        capture_output=True,
-        check=False,
-    )
+    return _decode(str(path), None, sample_rate, path.name)
+
+
+def _decode(source: str, data: bytes | None, sample_rate: int, what: str) -> bytes:
+    command = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        source,
+        "-f",
+        "s16le",
+        "-acodec",
+        "pcm_s16le",
+        "-ac",
+        "1",
+        "-ar",
+        str(sample_rate),
+        "pipe:1",
+    ]
+    result = subprocess.run(command, input=data, capture_output=True, check=False)
     if result.returncode != 0:
-        raise EngineError(f"could not decode {path.name}")
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise EngineError(f"could not decode {what}: {lines[-1] if lines else 'ffmpeg failed'}")
     return result.stdout
 
 
