@@ -13,8 +13,11 @@ import click
 from publisher.audio.encode import BITRATES, DEFAULT_BITRATE
 from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import PublisherError
+from publisher.metadata import normalise_language
 from publisher.pipeline import publish
 from publisher.speech.engines import engine_names, load_engine
+from publisher.speech.lexicon import load_lexicon
+from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses
 from publisher.version import __version__
 
@@ -217,6 +220,37 @@ def voices(engine: str | None) -> None:
             for found in loaded.voices():
                 detail = f"  {found.description}" if found.description else ""
                 click.echo(f"  {found.id:<24} {found.language:<12}{detail}".rstrip())
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    help="BCP 47 tag: en-GB and en-US choose the English rules; plain en goes by spelling.",
+)
+@click.option(
+    "--lexicon",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A PLS pronunciation lexicon whose aliases apply first.",
+)
+def normalize(text: str | None, language: str, lexicon: Path | None) -> None:
+    """Print exactly the words the narrator will say for TEXT, or for standard input,
+    one output line per input line.
+
+    \b
+    Example:
+      publisher normalize "Dr. Shah paid £20m for No. 10 on 7 May 1991."
+    """
+    source = text if text is not None else click.get_text_stream("stdin").read()
+    say = Normalizer.for_text(
+        normalise_language(language, "--language"),
+        source,
+        load_lexicon(lexicon) if lexicon else None,
+    )
+    for line in source.splitlines() or [""]:
+        click.echo(say(line))
 
 
 def _clock(seconds: float) -> str:

@@ -25,6 +25,7 @@ class BuildConfig:
     author: str | None = None
     language: str | None = None
     cover: Path | None = None
+    lexicon: Path | None = None  # None: lexicon.pls beside the manuscript, if there is one
     audio: bool = True
     engine: str | None = None  # None: Piper, or eSpeak NG for languages Piper lacks
     voice: str | None = None

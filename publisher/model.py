@@ -201,3 +201,10 @@ class ChapterTimeline:
     section_id: str
     duration_ms: int
     items: tuple[TimedItem, ...]
+
+
+def book_text(book: Book) -> str:
+    """All of a book's text, for whole-book decisions such as British or American English."""
+    parts = [s.display_title for s in book.sections]
+    parts += [sentence.text for section in book.sections for sentence in section.sentences]
+    return "\n".join(parts)

@@ -15,6 +15,7 @@ from publisher.errors import EngineError
 from publisher.model import Book, ChapterTimeline, Paragraph, Section
 from publisher.output import Staging, make_slug
 from publisher.speech.engines import DEFAULT_ENGINE, Engine, load_engine
+from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses, section_script
 from publisher.timing import Timings
 from publisher.version import __version__
@@ -40,6 +41,7 @@ class AudioSettings:
     pauses: Pauses
     bitrate_kbps: int
     year: str
+    say: Normalizer
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def narrate_book(
     files: list[ChapterFile] = []
     width = max(2, len(str(len(book.sections))))
     for number, section in enumerate(book.sections, 1):
-        script = section_script(section, settings.pauses)
+        script = section_script(section, settings.pauses, settings.say)
         with timings.stage("narrate"):
             spoken = [(u, narrator.engine.synthesize(u.text, narrator.voice)) for u in script]
         with timings.stage("assemble"):

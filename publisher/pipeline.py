@@ -13,10 +13,12 @@ from publisher.formats.epub import book_identifier, write_epub
 from publisher.formats.manifest import audiobook_manifest
 from publisher.formats.playlist import Track, m3u8
 from publisher.formats.verify import verify_epub
-from publisher.model import Book, Manuscript
+from publisher.model import Book, Manuscript, book_text
 from publisher.narration import AudioSettings, ChapterFile, Narrator, choose_narrator, narrate_book
 from publisher.output import Staging, make_slug, staged_book
 from publisher.readers import read_manuscript
+from publisher.speech.lexicon import find_lexicon
+from publisher.speech.normalize import Normalizer
 from publisher.structure.chapters import build_book
 from publisher.timing import Timings
 from publisher.version import __version__
@@ -98,6 +100,7 @@ def publish(config: BuildConfig) -> BuildReport:
         manuscript = read_manuscript(config.input, config.overrides())
     with timings.stage("structure"):
         book = build_book(manuscript)
+        lexicon = find_lexicon(config.input, config.lexicon)
     # Choose the voice before anything is written, so a missing engine fails at once.
     narrator = None
     if config.audio:
@@ -108,7 +111,8 @@ def publish(config: BuildConfig) -> BuildReport:
     with staged_book(config.output_dir, slug) as staging:
         if narrator is not None:
             year = (book.metadata.date or str(modified.year))[:4]
-            settings = AudioSettings(config.pauses, config.bitrate, year)
+            say = Normalizer.for_text(book.metadata.language, book_text(book), lexicon)
+            settings = AudioSettings(config.pauses, config.bitrate, year, say)
             chapters = narrate_book(book, narrator, settings, staging, timings)
         with timings.stage("publish"):
             _write_epub(staging, book, slug, modified)

@@ -17,8 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from publisher.model import book_text
 from publisher.readers import read_manuscript
 from publisher.speech.engines import DEFAULT_ENGINE, load_engine
+from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses, section_script
 from publisher.structure.chapters import build_book
 
@@ -71,7 +73,8 @@ def main() -> None:
 def engine_alone(manuscript: Path, engine_name: str, voice: str) -> tuple[float, int]:
     """Synthesise the build's utterances in one process, voice loading included."""
     book = build_book(read_manuscript(manuscript))
-    texts = [u.text for s in book.sections for u in section_script(s, Pauses())]
+    say = Normalizer.for_text(book.metadata.language, book_text(book))
+    texts = [u.text for s in book.sections for u in section_script(s, Pauses(), say)]
     started = time.perf_counter()
     engine = load_engine(engine_name)
     for text in texts:

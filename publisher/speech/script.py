@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from publisher.model import Paragraph, SceneBreak, Section, Subheading
@@ -39,8 +40,17 @@ class Utterance:
     paragraph_id: str | None = None
 
 
-def section_script(section: Section, pauses: Pauses) -> tuple[Utterance, ...]:
-    """The heading announcement, then every sentence, each with the silence before it."""
+def section_script(
+    section: Section, pauses: Pauses, say: Callable[[str], str]
+) -> tuple[Utterance, ...]:
+    """The heading announcement, then every sentence, each with the silence before it.
+
+    ``say`` turns written text into what is spoken (the book's Normalizer).
+    """
+    return tuple(replace(u, text=say(u.text)) for u in _written_script(section, pauses))
+
+
+def _written_script(section: Section, pauses: Pauses) -> list[Utterance]:
     spoken = [Utterance(section.heading_id, announcement(section), "heading", 0)]
     pause = pauses.heading
     for item in section.content:
@@ -60,7 +70,7 @@ def section_script(section: Section, pauses: Pauses) -> tuple[Utterance, ...]:
         else:
             spoken.extend(_paragraph(item, max(pause, pauses.paragraph), pauses))
             pause = pauses.paragraph
-    return tuple(spoken)
+    return spoken
 
 
 def announcement(section: Section) -> str:

@@ -26,7 +26,26 @@ def split_sentences(text: str, language: str) -> list[str]:
     sentence is always a run of whole words and no character is lost or added.
     """
     text = " ".join(text.split())
-    return [sentence for chunk in _chunks(text) for sentence in _split_chunk(chunk, language)]
+    pieces = [sentence for chunk in _chunks(text) for sentence in _split_chunk(chunk, language)]
+    return _rejoin_abbreviations(pieces) if language.lower().startswith("en") else pieces
+
+
+# Abbreviations that never end a sentence: a piece ending in one continues in the next.
+_NOT_FINAL = re.compile(
+    r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Rev|Revd|Gen|Col|Lt|Sgt|Capt|Maj|Cpl|Adm|Gov|Sen|Rep|St|Mt|"
+    r"Ft|Fr|Supt|Insp|Det|No|Nos|no|vol|vols|Vol|p|pp|fig|Fig|ch|Ch|art|Art|para|sec|ed|approx|"
+    r"ca|cf|vs|v|e\.g|i\.e)\.$"
+)
+
+
+def _rejoin_abbreviations(pieces: list[str]) -> list[str]:
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and _NOT_FINAL.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined
 
 
 def _split_chunk(text: str, language: str) -> list[str]:

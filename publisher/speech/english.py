@@ -1,0 +1,950 @@
+"""English text normalisation: what a narrator says for what a reader sees.
+
+Ordered, table-driven rewrite rules. Each rule turns one kind of written form (money,
+times, dates, abbreviations...) into words; number words come from num2words. The rules
+run in a fixed order because the forms overlap: "£20m" must be read as money before "20m"
+could be read as metres, and "7/11/2004" as a date before "7/11" as a fraction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from num2words import num2words
+
+Variant = Literal["en-GB", "en-US"]
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"Sept": "September"}
+_MONTH = r"(?P<month>(?:" + "|".join(MONTHS) + r")|(?:" + "|".join(_MONTH_ABBREVIATIONS) + r")\.?)"
+
+
+@dataclass(frozen=True)
+class Rules:
+    variant: Variant
+
+    @property
+    def british(self) -> bool:
+        return self.variant == "en-GB"
+
+
+# --- number words ---------------------------------------------------------------------
+
+
+def cardinal(value: int, rules: Rules) -> str:
+    words: str = num2words(value, lang="en")
+    words = words.replace(",", "")
+    if not rules.british:
+        words = words.replace(" and ", " ")
+    return words
+
+
+def ordinal(value: int, rules: Rules) -> str:
+    words: str = num2words(value, lang="en", to="ordinal")
+    words = words.replace(",", "")
+    return words if rules.british else words.replace(" and ", " ")
+
+
+def year(value: int, rules: Rules) -> str:
+    words: str = num2words(value, lang="en", to="year")
+    words = words.replace(",", "").replace("oh-", "oh ")
+    return words if rules.british else words.replace(" and ", " ")
+
+
+def decimal(text: str, rules: Rules) -> str:
+    """ "28.9" -> "twenty-eight point nine"; digits after the point are read one by one."""
+    whole, _, fraction = text.replace(",", "").partition(".")
+    spoken = cardinal(int(whole or "0"), rules)
+    if fraction:
+        spoken += " point " + " ".join(_DIGITS[int(d)] for d in fraction)
+    return spoken
+
+
+def number(text: str, rules: Rules) -> str:
+    """Any written number: "1,234", "3.5", "007", "1991" (a year), "12345678" (digits)."""
+    plain = text.replace(",", "")
+    if "." in plain:
+        return decimal(plain, rules)
+    if len(plain) > 1 and plain.startswith("0"):
+        return " ".join("oh" if d == "0" else _DIGITS[int(d)] for d in plain)
+    if "," not in text and len(plain) == 4 and 1001 <= int(plain) <= 2099:
+        return year(int(plain), rules)
+    if len(plain) > 15:
+        return " ".join(_DIGITS[int(d)] for d in plain)
+    return cardinal(int(plain), rules)
+
+
+_DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+# --- tables -----------------------------------------------------------------------------
+
+# Abbreviations that always expand the same way. Titles are only expanded before a name.
+TITLES = {
+    "Mr": "Mister",
+    "Mrs": "Missus",
+    "Ms": "Miz",
+    "Messrs": "Messieurs",
+    "Prof": "Professor",
+    "Rev": "Reverend",
+    "Revd": "Reverend",
+    "Gen": "General",
+    "Lt Col": "Lieutenant Colonel",
+    "Lt Gen": "Lieutenant General",
+    "Maj Gen": "Major General",
+    "Brig Gen": "Brigadier General",
+    "Lt Cdr": "Lieutenant Commander",
+    "Lt": "Lieutenant",
+    "Col": "Colonel",
+    "Maj": "Major",
+    "Capt": "Captain",
+    "Cpl": "Corporal",
+    "Sgt": "Sergeant",
+    "Pte": "Private",
+    "Pvt": "Private",
+    "Adm": "Admiral",
+    "Cdr": "Commander",
+    "Cmdr": "Commander",
+    "Gov": "Governor",
+    "Sen": "Senator",
+    "Rep": "Representative",
+    "Supt": "Superintendent",
+    "Insp": "Inspector",
+    "Det": "Detective",
+    "Fr": "Father",
+    "Sr": "Sister",
+    "Hon": "Honourable",
+    "Mme": "Madame",
+    "Mlle": "Mademoiselle",
+    "Mt": "Mount",
+    "Ft": "Fort",
+    "Pres": "President",
+}
+# Abbreviations expanded wherever they stand (with their full stops as written).
+ALWAYS = {
+    "e.g.": "for example",
+    "eg.": "for example",
+    "i.e.": "that is",
+    "ie.": "that is",
+    "etc.": "et cetera",
+    "vs.": "versus",
+    "vs": "versus",
+    "v.": "versus",
+    "cf.": "compare",
+    "approx.": "approximately",
+    "ca.": "circa",
+    "c.": "circa",
+    "et al.": "and others",
+    "a.k.a.": "also known as",
+    "aka": "also known as",
+    "n.b.": "note",
+    "N.B.": "note",
+    "Jr.": "Junior",
+    "Jr": "Junior",
+    "Sr.": "Senior",
+    "Snr": "Senior",
+    "Jnr": "Junior",
+    "Bros.": "Brothers",
+    "Co.": "Company",
+    "Corp.": "Corporation",
+    "Inc.": "Incorporated",
+    "Ltd": "Limited",
+    "Ltd.": "Limited",
+    "plc": "P L C",
+    "PLC": "P L C",
+    "Dept.": "Department",
+    "dept.": "department",
+    "Univ.": "University",
+    "Ave.": "Avenue",
+    "Rd.": "Road",
+}
+# Abbreviations that only stand before a number.
+BEFORE_NUMBER = {
+    "No.": "number",
+    "Nos.": "numbers",
+    "no.": "number",
+    "p.": "page",
+    "pp.": "pages",
+    "vol.": "volume",
+    "Vol.": "volume",
+    "vols.": "volumes",
+    "ch.": "chapter",
+    "Ch.": "chapter",
+    "fig.": "figure",
+    "Fig.": "figure",
+    "para.": "paragraph",
+    "sec.": "section",
+    "art.": "article",
+    "Art.": "article",
+    "ed.": "edition",
+    "§": "section",
+    "§§": "sections",
+}
+
+UNITS: dict[str, tuple[str, str, str]] = {
+    # written: (singular, British plural, American plural)
+    "km": ("kilometre", "kilometres", "kilometers"),
+    "m": ("metre", "metres", "meters"),
+    "cm": ("centimetre", "centimetres", "centimeters"),
+    "mm": ("millimetre", "millimetres", "millimeters"),
+    "kg": ("kilogram", "kilograms", "kilograms"),
+    "g": ("gram", "grams", "grams"),
+    "mg": ("milligram", "milligrams", "milligrams"),
+    "t": ("tonne", "tonnes", "tons"),
+    "l": ("litre", "litres", "liters"),
+    "ml": ("millilitre", "millilitres", "milliliters"),
+    "km/h": ("kilometre per hour", "kilometres per hour", "kilometers per hour"),
+    "kph": ("kilometre per hour", "kilometres per hour", "kilometers per hour"),
+    "mph": ("mile per hour", "miles per hour", "miles per hour"),
+    "ft": ("foot", "feet", "feet"),
+    "in.": ("inch", "inches", "inches"),
+    "mi": ("mile", "miles", "miles"),
+    "yd": ("yard", "yards", "yards"),
+    "lb": ("pound", "pounds", "pounds"),
+    "lbs": ("pound", "pounds", "pounds"),
+    "oz": ("ounce", "ounces", "ounces"),
+    "st": ("stone", "stone", "stone"),
+    "°C": ("degree Celsius", "degrees Celsius", "degrees Celsius"),
+    "°F": ("degree Fahrenheit", "degrees Fahrenheit", "degrees Fahrenheit"),
+    "°": ("degree", "degrees", "degrees"),
+    "ºC": ("degree Celsius", "degrees Celsius", "degrees Celsius"),
+    "kW": ("kilowatt", "kilowatts", "kilowatts"),
+    "MW": ("megawatt", "megawatts", "megawatts"),
+    "GW": ("gigawatt", "gigawatts", "gigawatts"),
+    "kWh": ("kilowatt hour", "kilowatt hours", "kilowatt hours"),
+    "W": ("watt", "watts", "watts"),
+    "V": ("volt", "volts", "volts"),
+    "Hz": ("hertz", "hertz", "hertz"),
+    "kHz": ("kilohertz", "kilohertz", "kilohertz"),
+    "MHz": ("megahertz", "megahertz", "megahertz"),
+    "GHz": ("gigahertz", "gigahertz", "gigahertz"),
+    "KB": ("kilobyte", "kilobytes", "kilobytes"),
+    "MB": ("megabyte", "megabytes", "megabytes"),
+    "GB": ("gigabyte", "gigabytes", "gigabytes"),
+    "TB": ("terabyte", "terabytes", "terabytes"),
+    "ms": ("millisecond", "milliseconds", "milliseconds"),
+    "sec": ("second", "seconds", "seconds"),
+    "secs": ("second", "seconds", "seconds"),
+    "min": ("minute", "minutes", "minutes"),
+    "mins": ("minute", "minutes", "minutes"),
+    "hr": ("hour", "hours", "hours"),
+    "hrs": ("hour", "hours", "hours"),
+    "ha": ("hectare", "hectares", "hectares"),
+    "sq m": ("square metre", "square metres", "square meters"),
+    "sq km": ("square kilometre", "square kilometres", "square kilometers"),
+    "km2": ("square kilometre", "square kilometres", "square kilometers"),
+    "m2": ("square metre", "square metres", "square meters"),
+}
+# A bare "m" after a number means million in journalism ("5m people") but metres after
+# these words ("a 100m sprint", "20m high").
+_METRE_CONTEXT = (
+    "sprint",
+    "race",
+    "hurdles",
+    "freestyle",
+    "butterfly",
+    "breaststroke",
+    "backstroke",
+    "relay",
+    "dash",
+    "high",
+    "long",
+    "tall",
+    "wide",
+    "deep",
+    "away",
+    "from",
+    "above",
+    "below",
+    "of",
+    "in",
+    "to",
+    "under",
+    "over",
+    "across",
+    "drop",
+    "fall",
+    "swim",
+    "run",
+    "walk",
+    "depth",
+    "height",
+    "width",
+)
+
+CURRENCIES = {
+    "£": ("pound", "pounds", "penny", "pence"),
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "¥": ("yen", "yen", "sen", "sen"),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "US$": ("US dollar", "US dollars", "cent", "cents"),
+    "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+}
+MULTIPLIERS = {
+    "k": "thousand",
+    "m": "million",
+    "mn": "million",
+    "bn": "billion",
+    "b": "billion",
+    "tn": "trillion",
+    "thousand": "thousand",
+    "million": "million",
+    "billion": "billion",
+    "trillion": "trillion",
+}
+
+# All-capital words read letter by letter, whatever their vowels.
+SPELLED = frozenset(
+    """
+US USA UK UN EU BBC CNN ITV NBC CBS ABC FBI CIA KGB MI5 MI6 NHS GP GPs MP MPs PM QC KC CEO CEOs
+CFO COO CTO GDP GNP DNA RNA TV PC PCs PR IRA UVF IDF RAF RN USAF NYPD LAPD UFO UFOs VIP VIPs ID
+IDs AI HIV BMW IBM ATM ATMs SUV SUVs DVD DVDs CD CDs PDF URL HTML USB GPS IQ IOU RSVP ASAP UAE
+OECD IMF WTO ECB ONS IPO WMD WMDs EC ECJ ICC ICJ WWF RSPCA RNLI BT BP HSBC RBS IT HR PhD PhDs
+MA BA BSc MSc MBA MD DJ DJs MC OK UCL LSE MIT UCLA NYU USSR GDR FA FC NFL NBA MLB NHL IOC
+WHO PA AP AFP CPR ICU A&E DIY BBQ TNT ANC SNP DUP SDLP LGBT LGBTQ EV EVs LED LEDs CO2 UV UN's
+""".split()
+)
+# All-capital words said as words.
+SAID_AS_WORDS = frozenset(
+    """
+NATO UNESCO UNICEF NASA AIDS NAFTA OPEC FIFA UEFA SARS COVID LASER RADAR SCUBA NIMBY OFSTED
+OFCOM OFGEM IKEA ISIS ASEAN EFTA GATT INTERPOL MERCOSUR SWAT UNIFIL ACAS DEFRA NICE ASDA
+TESCO SONAR ANZAC APEC BAFTA OXFAM FEMA NOAA QUANGO ERNIE PIN GIF JPEG WASP YOLO
+""".split()
+)
+
+REGNAL_NAMES = frozenset(
+    """
+Henry Edward George William Elizabeth Charles James Louis Richard John Paul Pius Leo Benedict
+Gregory Innocent Clement Alexander Peter Catherine Frederick Philip Mary Anne Victoria Nicholas
+Ivan Gustav Gustavus Christian Olaf Haakon Harald Carl Ferdinand Francis Franz Joseph Leopold
+Otto Rudolph Wilhelm Ludwig Maximilian Napoleon Constantine Justinian Boniface Urban Sixtus
+Julius Adrian Stephen David Malcolm Robert Alfonso Juan Felipe Carlos Manuel Pedro Sancho Umberto
+Vittorio Amadeus Rama Mohammed Hassan Abdullah Hussein Farouk Fuad Selim Suleiman Mehmed Murad
+""".split()
+)
+ROMAN_KEYWORDS = (
+    "chapter",
+    "part",
+    "book",
+    "volume",
+    "vol.",
+    "act",
+    "scene",
+    "war",
+    "phase",
+    "stage",
+    "level",
+    "class",
+    "grade",
+    "type",
+    "article",
+    "section",
+    "appendix",
+    "psalm",
+    "canto",
+    "series",
+    "season",
+    "episode",
+    "bowl",
+    "apollo",
+    "vatican",
+    "schedule",
+    "title",
+    "annex",
+    "division",
+    "league",
+    "category",
+    "mark",
+    "mk",
+)
+
+_ROMAN = r"(?=[MDCLXVI])M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})"
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+SYMBOLS = {
+    "&": " and ",
+    "+": " plus ",
+    "=": " equals ",
+    "×": " times ",
+    "÷": " divided by ",
+    "@": " at ",
+    "%": " per cent ",
+    "‰": " per mille ",
+    "©": " copyright ",
+    "®": " registered ",
+    "™": " trademark ",
+    "°": " degrees ",
+    "±": " plus or minus ",
+    "→": " to ",
+    "½": " a half ",
+    "¼": " a quarter ",
+    "¾": " three quarters ",
+    "<": " less than ",
+    ">": " more than ",
+    "§": " section ",
+    "¶": " paragraph ",
+    "#": " hash ",
+    "/": " slash ",
+    "~": " ",
+    "*": " ",
+    "_": " ",
+    "^": " ",
+    "|": " ",
+    "\\": " ",
+    "[": " ",
+    "]": " ",
+    "{": " ",
+    "}": " ",
+    "`": " ",
+    "•": " ",
+    "·": " ",
+}
+_UNICODE_FRACTIONS = {
+    "½": (1, 2),
+    "⅓": (1, 3),
+    "⅔": (2, 3),
+    "¼": (1, 4),
+    "¾": (3, 4),
+    "⅕": (1, 5),
+    "⅖": (2, 5),
+    "⅗": (3, 5),
+    "⅘": (4, 5),
+    "⅙": (1, 6),
+    "⅚": (5, 6),
+    "⅛": (1, 8),
+    "⅜": (3, 8),
+    "⅝": (5, 8),
+    "⅞": (7, 8),
+}
+BRITISH_SPELLINGS = frozenset(
+    """
+colour colours coloured favour favourite honour honours labour neighbour neighbours harbour
+behaviour centre centres theatre metre metres litre realise realised organise organised
+recognise recognised apologise travelled travelling cancelled grey programme defence licence
+catalogue analyse whilst amongst towards mum jewellery tyre kerb cheque pyjamas aluminium
+""".split()
+)
+AMERICAN_SPELLINGS = frozenset(
+    """
+color colors colored favor favorite honor honors labor neighbor neighbors harbor behavior
+center centers theater meter meters liter realize realized organize organized recognize
+recognized apologize traveled traveling canceled gray program defense license catalog analyze
+mom jewelry tire curb check pajamas aluminum
+""".split()
+)
+
+
+def guess_variant(text: str) -> Variant:
+    """British or American, by the spellings a manuscript uses; American when it is a tie."""
+    words = re.findall(r"[a-z]+", text.lower())
+    british = sum(1 for w in words if w in BRITISH_SPELLINGS)
+    american = sum(1 for w in words if w in AMERICAN_SPELLINGS)
+    return "en-GB" if british > american else "en-US"
+
+
+# --- the rules --------------------------------------------------------------------------
+
+Rule = Callable[[str, Rules], str]
+
+
+def normalize_english(text: str, variant: Variant) -> str:
+    rules = Rules(variant)
+    for rule in RULES:
+        text = rule(text, rules)
+    return " ".join(text.split())
+
+
+def _sub(pattern: str, flags: int = 0) -> Callable[[Callable[[re.Match[str], Rules], str]], Rule]:
+    compiled = re.compile(pattern, flags)
+
+    def wrap(speak: Callable[[re.Match[str], Rules], str]) -> Rule:
+        def rule(text: str, rules: Rules) -> str:
+            return compiled.sub(lambda m: speak(m, rules), text)
+
+        rule.__name__ = speak.__name__
+        return rule
+
+    return wrap
+
+
+@_sub(r"(?<![\w@.])(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'’]")
+def urls(m: re.Match[str], rules: Rules) -> str:
+    address = re.sub(r"^https?://", "", m.group(0))
+    address = re.sub(r"^www\.", "", address).rstrip("/")
+    return _spell_address(address, rules)
+
+
+@_sub(r"(?<![\w.])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+def emails(m: re.Match[str], rules: Rules) -> str:
+    local, _, domain = m.group(0).partition("@")
+    return f"{_spell_address(local, rules)} at {_spell_address(domain, rules)}"
+
+
+@_sub(
+    r"(?<![\w@./])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|co\.uk|org\.uk|"
+    r"ac\.uk|gov\.uk|uk|ie|de|fr|eu|info|biz|tv|me|ai|app|dev)\b(?:/[^\s<>\"]*[^\s<>\".,;:!?)])?"
+)
+def domains(m: re.Match[str], rules: Rules) -> str:
+    return _spell_address(m.group(0).rstrip("/"), rules)
+
+
+def _spell_address(address: str, rules: Rules) -> str:
+    names = {
+        ".": " dot ",
+        "/": " slash ",
+        "-": " dash ",
+        "_": " underscore ",
+        ":": " colon ",
+        "?": " question mark ",
+        "=": " equals ",
+        "&": " and ",
+        "#": " hash ",
+        "~": " tilde ",
+        "+": " plus ",
+        "%": " percent ",
+    }
+    spoken = "".join(names.get(ch, ch) for ch in address)
+    return re.sub(r"\d+", lambda d: " ".join(_DIGITS[int(x)] for x in d.group(0)), spoken)
+
+
+def abbreviations(text: str, rules: Rules) -> str:
+    text = _DOTTED_INITIALISM.sub(lambda m: " ".join(m.group(0).replace(".", "")) + " ", text)
+    for written, spoken in ALWAYS.items():
+        text = re.sub(rf"(?<![\w.]){re.escape(written)}(?!\w)", spoken, text)
+    for written, spoken in BEFORE_NUMBER.items():
+        text = re.sub(rf"(?<![\w.]){re.escape(written)}\s*(?=\d)", f"{spoken} ", text)
+    for written, spoken in sorted(TITLES.items(), key=lambda kv: -len(kv[0])):
+        parts = r"\.?\s+".join(re.escape(w) for w in written.split())
+        text = re.sub(rf"(?<![\w.]){parts}\.?(?=\s+[A-Z\"“'‘(])", spoken + " ", text)
+    text = _saint_or_street(text)
+    return _doctor_or_drive(text)
+
+
+# "U.S.", "U.K.", "e.g." is handled above as a word; this spells dotted capitals.
+_DOTTED_INITIALISM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?![\w])")
+
+
+# After a name and before anything but another name, "St" and "Dr" are a street and a
+# drive ("Baker St.", "Mulberry Dr."); before a name they are a saint and a doctor.
+_AFTER_NAME = r"(?P<name>\b[A-Z][\w'’]*) {abbr}\.?(?=\s+[a-z\d]|[,;:!?)]|\s*$|\.\s)"
+
+
+def _saint_or_street(text: str) -> str:
+    text = re.sub(_AFTER_NAME.format(abbr="St"), r"\g<name> Street", text)
+    return re.sub(r"(?<![\w.])St\.?(?=\s+[A-Z])", "Saint", text)
+
+
+def _doctor_or_drive(text: str) -> str:
+    text = re.sub(_AFTER_NAME.format(abbr="Dr"), r"\g<name> Drive", text)
+    return re.sub(r"(?<![\w.])Dr\.?(?=\s+[A-Z\"“'‘(]|\s*$)", "Doctor", text)
+
+
+@_sub(
+    rf"(?P<cur>US\$|A\$|C\$|[£$€¥₹])\s?(?P<amount>{_NUM})"
+    r"(?:\s?(?P<mult>bn|mn|tn|[kmb]|thousand|million|billion|trillion)\b)?"
+)
+def money(m: re.Match[str], rules: Rules) -> str:
+    one, many, small_one, small_many = CURRENCIES[m.group("cur")]
+    amount = m.group("amount").replace(",", "")
+    multiplier = m.group("mult")
+    if multiplier:
+        return f"{decimal(amount, rules)} {MULTIPLIERS[multiplier.lower()]} {many}"
+    whole, _, cents = amount.partition(".")
+    units = int(whole or "0")
+    hundredths = int((cents + "00")[:2]) if cents else 0
+    if units == 0 and hundredths:
+        return f"{cardinal(hundredths, rules)} {small_one if hundredths == 1 else small_many}"
+    spoken = f"{cardinal(units, rules)} {one if units == 1 else many}"
+    if hundredths:
+        if m.group("cur") == "£":
+            return f"{spoken} {cardinal(hundredths, rules)}"
+        unit = small_one if hundredths == 1 else small_many
+        return f"{spoken} and {cardinal(hundredths, rules)} {unit}"
+    return spoken
+
+
+@_sub(rf"(?<![\w.])(?P<amount>{_NUM})\s?(?P<unit>p|c)\b(?!\.\s?\d)")
+def pence(m: re.Match[str], rules: Rules) -> str:
+    value = int(float(m.group("amount").replace(",", "")))
+    if m.group("unit") == "p":
+        return f"{cardinal(value, rules)} {'penny' if value == 1 else 'pence'}"
+    return f"{cardinal(value, rules)} {'cent' if value == 1 else 'cents'}"
+
+
+@_sub(rf"(?<![\w.])(?P<neg>-|−)?(?P<amount>{_NUM})\s?(?:%|per ?cent\b|percent\b)")
+def percentages(m: re.Match[str], rules: Rules) -> str:
+    sign = "minus " if m.group("neg") else ""
+    word = "per cent" if rules.british else "percent"
+    amount = m.group("amount")
+    spoken = (
+        decimal(amount, rules) if "." in amount else cardinal(int(amount.replace(",", "")), rules)
+    )
+    return f"{sign}{spoken} {word}"
+
+
+# The full stop after "a.m." stays when it may also end the sentence.
+_AMPM = r"(?P<ampm>[ap]\.\s?m(?:\.(?=[,;:!?)]))?|[ap]m\b|[AP]M\b|[AP]\.M(?:\.(?=[,;:!?)]))?)"
+
+
+@_sub(rf"(?<![\w.:])(?P<h>[01]?\d|2[0-3])(?:(?P<sep>[:.])(?P<min>[0-5]\d))?\s?{_AMPM}")
+def times_with_meridiem(m: re.Match[str], rules: Rules) -> str:
+    meridiem = "A M" if m.group("ampm")[0].lower() == "a" else "P M"
+    return f"{_clock(int(m.group('h')), m.group('min'), rules, meridiem=True)} {meridiem}"
+
+
+@_sub(r"(?<![\w.:])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?![\d:])")
+def times_24h(m: re.Match[str], rules: Rules) -> str:
+    return _clock(int(m.group("h")), m.group("min"), rules, meridiem=False)
+
+
+def _clock(hour: int, minutes: str | None, rules: Rules, *, meridiem: bool) -> str:
+    spoken = cardinal(hour, rules) if hour else "zero"
+    if not minutes or minutes == "00":
+        return spoken if meridiem else f"{spoken} hundred" if hour > 12 else f"{spoken} o'clock"
+    value = int(minutes)
+    return f"{spoken} {'oh ' if value < 10 else ''}{cardinal(value, rules)}"
+
+
+@_sub(r"(?<![\w/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])")
+def numeric_dates(m: re.Match[str], rules: Rules) -> str:
+    a, b = int(m.group("a")), int(m.group("b"))
+    day, month = (a, b) if rules.british else (b, a)
+    if month > 12 and day <= 12:
+        day, month = month, day
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return m.group(0).replace("/", " slash ")
+    full = int(m.group("y")) if len(m.group("y")) == 4 else 2000 + int(m.group("y"))
+    return _say_date(day, month, full, rules)
+
+
+@_sub(r"(?<![\w-])(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w-])")
+def iso_dates(m: re.Match[str], rules: Rules) -> str:
+    return _say_date(int(m.group("d")), int(m.group("m")), int(m.group("y")), rules)
+
+
+def _say_date(day: int, month: int, full_year: int | None, rules: Rules) -> str:
+    name = MONTHS[month - 1]
+    spoken = (
+        f"the {ordinal(day, rules)} of {name}" if rules.british else f"{name} {ordinal(day, rules)}"
+    )
+    return f"{spoken} {year(full_year, rules)}" if full_year else spoken
+
+
+@_sub(
+    rf"(?<![\w.])(?:the\s+)?(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}"
+    r"(?:,?\s+(?P<y>\d{4})\b)?"
+)
+def day_month(m: re.Match[str], rules: Rules) -> str:
+    day = int(m.group("d"))
+    if not 1 <= day <= 31:
+        return m.group(0)
+    spoken = f"the {ordinal(day, rules)} of {_month(m.group('month'))}"
+    return f"{spoken} {year(int(m.group('y')), rules)}" if m.group("y") else spoken
+
+
+@_sub(
+    rf"\b{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:[:.]\d|%|\d))"
+    r"(?:,?\s+(?P<y>\d{4})\b)?"
+)
+def month_day(m: re.Match[str], rules: Rules) -> str:
+    day = int(m.group("d"))
+    if not 1 <= day <= 31:
+        return m.group(0)
+    spoken = f"{_month(m.group('month'))} {ordinal(day, rules)}"
+    return f"{spoken}, {year(int(m.group('y')), rules)}" if m.group("y") else spoken
+
+
+def _month(written: str) -> str:
+    return _MONTH_ABBREVIATIONS.get(written.rstrip("."), written.rstrip("."))
+
+
+@_sub(r"(?<![\w.])(?:(?P<century>\d{2})|['’‘])(?P<decade>\d)0s\b")
+def decades(m: re.Match[str], rules: Rules) -> str:
+    decade = int(m.group("decade")) * 10
+    if m.group("century") is None:
+        return _plural_number(cardinal(decade, rules)) if decade else "noughties"
+    full = int(m.group("century")) * 100 + decade
+    if full % 100 == 0:
+        spoken = year(full, rules)
+        return spoken.replace("hundred", "hundreds").replace("thousand", "thousands")
+    return _plural_number(year(full, rules))
+
+
+def _plural_number(words: str) -> str:
+    last = words.split()[-1]
+    plural = last[:-1] + "ies" if last.endswith("y") else last + "s"
+    return words[: -len(last)] + plural
+
+
+@_sub(r"(?<![\w.,])(?P<a>\d{4})\s?[-–—]\s?(?P<b>\d{2}|\d{4})(?!\w|[.,]\d)")
+def year_ranges(m: re.Match[str], rules: Rules) -> str:
+    first = int(m.group("a"))
+    second = int(m.group("b"))
+    if len(m.group("b")) == 2:
+        second = first // 100 * 100 + second
+    if not (1000 <= first <= 2099 and first < second):
+        return f"{number(m.group('a'), rules)} to {number(m.group('b'), rules)}"
+    tail = year(second, rules)
+    if len(m.group("b")) == 2 and second % 100 >= 10:
+        tail = cardinal(second % 100, rules)
+    return f"{year(first, rules)} to {tail}"
+
+
+@_sub(rf"(?<![\w.,])(?P<a>{_NUM})\s?[-–—]\s?(?P<b>{_NUM})(?!\w|[.,]\d)")
+def ranges(m: re.Match[str], rules: Rules) -> str:
+    """ "10-12", "10–12" -> "10 to 12"; the numbers themselves are read by later rules."""
+    return f"{m.group('a')} to {m.group('b')}"
+
+
+@_sub(
+    r"(?<![\w+])(?P<phone>\+\d{1,3}(?:[\s-]?\(?\d{1,4}\)?){2,5}|\(?0\d{2,4}\)?(?:[\s-]?\d{3,4}){1,3})"
+    r"(?![\w.]\d)"
+)
+def phone_numbers(m: re.Match[str], rules: Rules) -> str:
+    """Telephone numbers are read digit by digit, zero as "oh"."""
+    digits = re.sub(r"\D", "", m.group("phone"))
+    plus = "plus " if m.group("phone").startswith("+") else ""
+    return plus + " ".join("oh" if d == "0" else _DIGITS[int(d)] for d in digits)
+
+
+@_sub(r"(?<![\w.])(?P<n>\d+)(?P<letter>[A-Z])\b")
+def house_numbers(m: re.Match[str], rules: Rules) -> str:
+    """ "221B" -> "two hundred and twenty-one B"."""
+    return f"{cardinal(int(m.group('n')), rules)} {m.group('letter')}"
+
+
+@_sub(r"(?<![\w.])(?P<n>\d+)\s?(?P<suffix>st|nd|rd|th|ST|ND|RD|TH)\b")
+def ordinals(m: re.Match[str], rules: Rules) -> str:
+    return ordinal(int(m.group("n")), rules)
+
+
+@_sub(r"(?<![\w./])(?P<whole>\d+)?\s?(?P<frac>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])")
+def unicode_fractions(m: re.Match[str], rules: Rules) -> str:
+    top, bottom = _UNICODE_FRACTIONS[m.group("frac")]
+    spoken = _fraction(top, bottom, rules)
+    if m.group("whole"):
+        article = "a " if top == 1 else ""
+        part = spoken.split(" ", 1)[1] if top == 1 else spoken
+        return f"{cardinal(int(m.group('whole')), rules)} and {article}{part}"
+    return spoken
+
+
+@_sub(r"(?<![\w./])(?P<top>\d{1,3})/(?P<bottom>\d{1,3})(?![\w/])")
+def fractions(m: re.Match[str], rules: Rules) -> str:
+    top, bottom = int(m.group("top")), int(m.group("bottom"))
+    if (top, bottom) == (24, 7) or bottom == 0:
+        return f"{cardinal(top, rules)} {cardinal(bottom, rules)}"
+    return _fraction(top, bottom, rules)
+
+
+def _fraction(top: int, bottom: int, rules: Rules) -> str:
+    if bottom == 2:
+        name = "half" if top == 1 else "halves"
+    elif bottom == 4:
+        name = "quarter" if top == 1 else "quarters"
+    else:
+        name = ordinal(bottom, rules) + ("" if top == 1 else "s")
+    return f"{cardinal(top, rules) if top != 1 else 'one'} {name}"
+
+
+_UNIT_NAMES = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+_COUNTED = (
+    "people",
+    "pounds",
+    "dollars",
+    "euros",
+    "years",
+    "votes",
+    "viewers",
+    "users",
+    "barrels",
+    "jobs",
+    "homes",
+    "customers",
+    "visitors",
+    "copies",
+    "passengers",
+)
+
+
+@_sub(
+    rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_NAMES})(?![\w/²])"
+    r"(?P<next>\s+\w+)?"
+)
+def units(m: re.Match[str], rules: Rules) -> str:
+    unit, amount = m.group("unit"), m.group("amount")
+    following = m.group("next") or ""
+    spoken = ("minus " if m.group("neg") else "") + number(amount, rules)
+    if unit == "m" and _means_million(following):
+        return f"{spoken} million{following}"
+    one, british, american = UNITS[unit]
+    return f"{spoken} {one if amount == '1' else british if rules.british else american}{following}"
+
+
+def _means_million(following: str) -> bool:
+    word = following.strip().lower()
+    return word in _COUNTED or not word.startswith(_METRE_CONTEXT)
+
+
+@_sub(r"(?<![\w.])(?P<n>\d+)(?P<mult>bn|mn|tn|k)\b")
+def bare_multipliers(m: re.Match[str], rules: Rules) -> str:
+    return f"{cardinal(int(m.group('n')), rules)} {MULTIPLIERS[m.group('mult')]}"
+
+
+def roman_numerals(text: str, rules: Rules) -> str:
+    def regnal(m: re.Match[str]) -> str:
+        return f"{m.group('name')} the {ordinal(_roman(m.group('num')), rules).capitalize()}"
+
+    def counted(m: re.Match[str]) -> str:
+        return f"{m.group('key')} {cardinal(_roman(m.group('num')), rules).capitalize()}"
+
+    names = "|".join(sorted(REGNAL_NAMES))
+    text = re.sub(rf"\b(?P<name>{names})\s+(?P<num>{_ROMAN})\b(?!['’]?\w)", regnal, text)
+    keywords = "|".join(re.escape(k) for k in ROMAN_KEYWORDS)
+    return re.sub(rf"(?i:\b(?P<key>{keywords}))\s+(?P<num>{_ROMAN})\b(?!['’]?\w)", counted, text)
+
+
+def _roman(numeral: str) -> int:
+    total = 0
+    for here, after in zip(numeral, [*numeral[1:], " "], strict=True):
+        value = _ROMAN_VALUES[here]
+        total += -value if after != " " and _ROMAN_VALUES[after] > value else value
+    return total
+
+
+@_sub(r"(?<![\w.])(?P<sym>[#№])\s?(?=\d)")
+def number_signs(m: re.Match[str], rules: Rules) -> str:
+    return "number "
+
+
+@_sub(r"(?<![\w.])(?P<neg>[-−])(?=\d)")
+def negatives(m: re.Match[str], rules: Rules) -> str:
+    return "minus "
+
+
+@_sub(rf"(?<![\w])(?P<n>{_NUM})(?P<tail>['’]?s)?(?![\d])")
+def numbers(m: re.Match[str], rules: Rules) -> str:
+    spoken = number(m.group("n"), rules)
+    if m.group("tail"):
+        return _plural_number(spoken)
+    return spoken
+
+
+@_sub(r"\d")
+def stray_digits(m: re.Match[str], rules: Rules) -> str:
+    return f" {_DIGITS[int(m.group(0))]} "
+
+
+def capitals(text: str, rules: Rules) -> str:
+    words = re.findall(r"\b[A-Z][A-Z&']+\b", text)
+    headline = len(words) >= 3 and len(words) * 10 >= 6 * len(re.findall(r"\b[A-Za-z]{2,}\b", text))
+    return _CAPITALS.sub(lambda m: _capital_word(m.group(0), headline), text)
+
+
+_CAPITALS = re.compile(r"(?<![\w'’])[A-Z][A-Za-z0-9&]*[A-Z0-9]s?(?:['’]s)?(?![\w'’])")
+
+
+def _capital_word(word: str, headline: bool) -> str:
+    stem, possessive = (word[:-2], word[-2:]) if word[-2:] in {"'s", "’s"} else (word, "")
+    if not any(c.isupper() for c in stem[1:]):
+        return word
+    if stem in SPELLED or (stem.rstrip("s") in SPELLED and stem.endswith("s")):
+        return _spell(stem) + possessive
+    if stem in SAID_AS_WORDS:
+        return stem.capitalize() + possessive
+    if headline or not stem.isupper() or len(stem) > 5:
+        return (stem.lower() if stem.isupper() else stem) + possessive
+    vowels = sum(1 for c in stem if c in "AEIOUY")
+    if len(stem) >= 4 and vowels >= 2 and stem[:2] != "AA":
+        return stem.capitalize() + possessive
+    return _spell(stem) + possessive
+
+
+def _spell(stem: str) -> str:
+    """ "BBC" -> "B B C", "MPs" -> "M Ps", "CO2" -> "C O two", "A&E" -> "A and E"."""
+    if stem.endswith("s") and stem[:-1].isupper():
+        letters = [*stem[:-2], stem[-2] + "s"]
+    else:
+        letters = list(stem)
+    spoken = []
+    for ch in letters:
+        if ch == "&":
+            spoken.append("and")
+        elif ch.isdigit():
+            spoken.append(_DIGITS[int(ch)])
+        else:
+            spoken.append(ch.upper() if len(ch) == 1 else ch)
+    return " ".join(spoken)
+
+
+def symbols(text: str, rules: Rules) -> str:
+    text = re.sub(r"\band/or\b", "and or", text)
+    text = re.sub(r"#(?=[A-Za-z])", "hashtag ", text)
+    if not rules.british:
+        text = text.replace("per cent", "percent")
+    for symbol, spoken in SYMBOLS.items():
+        if symbol == "%":
+            spoken = " per cent " if rules.british else " percent "
+        text = text.replace(symbol, spoken)
+    text = re.sub(r"(?<=\s)-(?=\s)", ",", text)
+    return re.sub(r"(?<=\w)\s+,", ",", text)
+
+
+def unicode_dashes(text: str, rules: Rules) -> str:
+    """Dashes between words become pauses (commas); between numbers, "to"."""
+    text = re.sub(r"(?<=\d)\s?[–—]\s?(?=\d)", " to ", text)
+    return re.sub(r"\s*[—–]\s*", ", ", text)
+
+
+RULES: tuple[Rule, ...] = (
+    urls,
+    emails,
+    domains,
+    abbreviations,
+    times_with_meridiem,
+    times_24h,
+    money,
+    pence,
+    percentages,
+    phone_numbers,
+    numeric_dates,
+    iso_dates,
+    day_month,
+    month_day,
+    decades,
+    year_ranges,
+    ranges,
+    ordinals,
+    unicode_fractions,
+    fractions,
+    units,
+    bare_multipliers,
+    house_numbers,
+    roman_numerals,
+    number_signs,
+    negatives,
+    numbers,
+    stray_digits,
+    capitals,
+    unicode_dashes,
+    symbols,
+)

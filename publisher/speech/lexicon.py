@@ -1,0 +1,96 @@
+"""Pronunciation lexicons in the W3C Pronunciation Lexicon Specification (PLS) 1.0."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from publisher.errors import ConfigError
+
+PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
+LEXICON_FILE = "lexicon.pls"
+MAX_LEXICON_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Entry:
+    graphemes: tuple[str, ...]
+    alias: str | None = None
+    ipa: str | None = None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Aliases (spoken substitutions) and IPA pronunciations, looked up by whole word."""
+
+    entries: tuple[Entry, ...] = ()
+    language: str | None = None
+    source: bytes | None = field(default=None, repr=False)
+
+    def apply_aliases(self, text: str) -> str:
+        for entry in self.entries:
+            if entry.alias is None:
+                continue
+            for grapheme in entry.graphemes:
+                text = re.sub(rf"(?<![\w]){re.escape(grapheme)}(?![\w])", entry.alias, text)
+        return text
+
+    def phonemes(self) -> dict[str, str]:
+        """Grapheme to IPA, for engines that take phonemes."""
+        return {g: e.ipa for e in self.entries if e.ipa for g in e.graphemes}
+
+
+def find_lexicon(manuscript: Path, named: Path | None) -> Lexicon:
+    """The lexicon named on the command line, else lexicon.pls beside the manuscript."""
+    if named is not None:
+        return load_lexicon(named)
+    beside = manuscript.parent / LEXICON_FILE
+    return load_lexicon(beside) if beside.is_file() else Lexicon()
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Parse a PLS file; a malformed file or entry is an error that names its line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the lexicon ({exc.strerror or exc})") from None
+    if len(data) > MAX_LEXICON_BYTES:
+        raise ConfigError(f"{path}: a lexicon over {MAX_LEXICON_BYTES // 2**20} MB is refused")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ConfigError(f"{path}, line {exc.lineno}: not well-formed XML ({exc.msg})") from None
+    if root.tag != f"{{{PLS_NAMESPACE}}}lexicon":
+        raise ConfigError(
+            f"{path}, line {root.sourceline}: the root element must be a PLS "
+            f"<lexicon> in the namespace {PLS_NAMESPACE}"
+        )
+    alphabet = root.get("alphabet", "ipa")
+    entries = tuple(
+        _entry(lexeme, alphabet, path) for lexeme in root.iterfind(f"{{{PLS_NAMESPACE}}}lexeme")
+    )
+    return Lexicon(entries, root.get("{http://www.w3.org/XML/1998/namespace}lang"), data)
+
+
+def _entry(lexeme: etree._Element, alphabet: str, path: Path) -> Entry:
+    where = f"{path}, line {lexeme.sourceline}"
+    graphemes = tuple(
+        " ".join((g.text or "").split()) for g in lexeme.iterfind(f"{{{PLS_NAMESPACE}}}grapheme")
+    )
+    if not graphemes or not all(graphemes):
+        raise ConfigError(f"{where}: a <lexeme> needs at least one non-empty <grapheme>")
+    alias_node = lexeme.find(f"{{{PLS_NAMESPACE}}}alias")
+    phoneme_node = lexeme.find(f"{{{PLS_NAMESPACE}}}phoneme")
+    alias = " ".join((alias_node.text or "").split()) if alias_node is not None else None
+    ipa = None
+    if phoneme_node is not None:
+        if phoneme_node.get("alphabet", alphabet) != "ipa":
+            raise ConfigError(f'{where}: only alphabet="ipa" phonemes are supported')
+        ipa = "".join((phoneme_node.text or "").split())
+    if not alias and not ipa:
+        raise ConfigError(f"{where}: a <lexeme> needs an <alias> or an IPA <phoneme>")
+    return Entry(graphemes, alias or None, ipa or None)
