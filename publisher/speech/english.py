@@ -322,6 +322,22 @@ MA BA BSc MSc MBA MD DJ DJs MC OK UCL LSE MIT UCLA NYU USSR GDR FA FC NFL NBA ML
 WHO PA AP AFP CPR ICU A&E DIY BBQ TNT ANC SNP DUP SDLP LGBT LGBTQ EV EVs LED LEDs CO2 UV UN's
 """.split()
 )
+# Written in capitals for emphasis ("I said NO"), these are words, not initialisms.
+COMMON_WORDS = frozenset(
+    """
+a an the and or but if so no not yes yeah oh ah now then here there this that these those what
+why how who when where which all any some none one two ten me my you your he him his she her it
+its we our they them their am is are was were be been do does did don't can can't will won't
+shall should must may might could would have has had get got go went stop help wait look see
+say said tell told run come came never ever always very much more most less just only still
+also too again out off up down in on at by for from with into over under about after before
+love hate kill dead let hey wow ouch oops boo pow bang hush well okay real true false new
+old big bad good best mine ours yours hers
+""".split()
+)
+# Ambiguous capitals spelled only after "the": "the WHO", "the IT department".
+_SPELLED_AFTER_THE = frozenset({"WHO", "IT"})
+
 # All-capital words said as words.
 SAID_AS_WORDS = frozenset(
     """
@@ -467,10 +483,18 @@ Rule = Callable[[str, Rules], str]
 
 
 def normalize_english(text: str, variant: Variant) -> str:
+    """Apply the rules until nothing changes: a rule's output can complete a form an earlier
+    rule needed ("a0Dr." becomes "a zero Dr." only once the digit is read), and what the
+    narrator says must be a fixed point, so that normalising it again changes nothing."""
     rules = Rules(variant)
-    for rule in RULES:
-        text = rule(text, rules)
-    return " ".join(text.split())
+    for _ in range(4):
+        before = text
+        for rule in RULES:
+            text = rule(text, rules)
+        text = " ".join(text.split())
+        if text == before:
+            break
+    return text
 
 
 def _sub(pattern: str, flags: int = 0) -> Callable[[Callable[[re.Match[str], Rules], str]], Rule]:
@@ -501,7 +525,7 @@ def emails(m: re.Match[str], rules: Rules) -> str:
 
 @_sub(
     r"(?<![\w@./])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|co\.uk|org\.uk|"
-    r"ac\.uk|gov\.uk|uk|ie|de|fr|eu|info|biz|tv|me|ai|app|dev)\b(?:/[^\s<>\"]*[^\s<>\".,;:!?)])?"
+    r"ac\.uk|gov\.uk|uk|ie|de|fr|eu|info|biz|tv|me|ai|app|dev)(?![a-zA-Z])(?:/[^\s<>\"]*[^\s<>\".,;:!?)])?"
 )
 def domains(m: re.Match[str], rules: Rules) -> str:
     return _spell_address(m.group(0).rstrip("/"), rules)
@@ -523,7 +547,9 @@ def _spell_address(address: str, rules: Rules) -> str:
         "%": " percent ",
     }
     spoken = "".join(names.get(ch, ch) for ch in address)
-    return re.sub(r"\d+", lambda d: " ".join(_DIGITS[int(x)] for x in d.group(0)), spoken)
+    return re.sub(
+        r"\d+", lambda d: " " + " ".join(_DIGITS[int(x)] for x in d.group(0)) + " ", spoken
+    )
 
 
 def abbreviations(text: str, rules: Rules) -> str:
@@ -602,7 +628,10 @@ def percentages(m: re.Match[str], rules: Rules) -> str:
 
 
 # The full stop after "a.m." stays when it may also end the sentence.
-_AMPM = r"(?P<ampm>[ap]\.\s?m(?:\.(?=[,;:!?)]))?|[ap]m\b|[AP]M\b|[AP]\.M(?:\.(?=[,;:!?)]))?)"
+_AMPM = (
+    r"(?P<ampm>[ap]\.\s?m(?:\.(?!\s+[A-Z\"“]|\s*$))?|[ap]m\b|[AP]M\b"
+    r"|[AP]\.M(?:\.(?!\s+[A-Z\"“]|\s*$))?)"
+)
 
 
 @_sub(rf"(?<![\w.:])(?P<h>[01]?\d|2[0-3])(?:(?P<sep>[:.])(?P<min>[0-5]\d))?\s?{_AMPM}")
@@ -797,7 +826,11 @@ def units(m: re.Match[str], rules: Rules) -> str:
     if unit == "m" and _means_million(following):
         return f"{spoken} million{following}"
     one, british, american = UNITS[unit]
-    return f"{spoken} {one if amount == '1' else british if rules.british else american}{following}"
+    if amount == "1":
+        name = one if rules.british else one.replace("metre", "meter").replace("litre", "liter")
+    else:
+        name = british if rules.british else american
+    return f"{spoken} {name}{following}"
 
 
 def _means_million(following: str) -> bool:
@@ -815,7 +848,7 @@ def roman_numerals(text: str, rules: Rules) -> str:
         return f"{m.group('name')} the {ordinal(_roman(m.group('num')), rules).capitalize()}"
 
     def counted(m: re.Match[str]) -> str:
-        return f"{m.group('key')} {cardinal(_roman(m.group('num')), rules).capitalize()}"
+        return f"{m.group('key')} {cardinal(_roman(m.group('num')), rules).title()}"
 
     names = "|".join(sorted(REGNAL_NAMES))
     text = re.sub(rf"\b(?P<name>{names})\s+(?P<num>{_ROMAN})\b(?!['’]?\w)", regnal, text)
@@ -857,18 +890,25 @@ def stray_digits(m: re.Match[str], rules: Rules) -> str:
 def capitals(text: str, rules: Rules) -> str:
     words = re.findall(r"\b[A-Z][A-Z&']+\b", text)
     headline = len(words) >= 3 and len(words) * 10 >= 6 * len(re.findall(r"\b[A-Za-z]{2,}\b", text))
-    return _CAPITALS.sub(lambda m: _capital_word(m.group(0), headline), text)
+    return _CAPITALS.sub(
+        lambda m: _capital_word(m.group(0), headline, text[: m.start()].lower().endswith("the ")),
+        text,
+    )
 
 
 _CAPITALS = re.compile(r"(?<![\w'’])[A-Z][A-Za-z0-9&]*[A-Z0-9]s?(?:['’]s)?(?![\w'’])")
 
 
-def _capital_word(word: str, headline: bool) -> str:
+def _capital_word(word: str, headline: bool, preceded_by_the: bool) -> str:
     stem, possessive = (word[:-2], word[-2:]) if word[-2:] in {"'s", "’s"} else (word, "")
     if not any(c.isupper() for c in stem[1:]):
         return word
+    if stem in _SPELLED_AFTER_THE and not preceded_by_the:
+        return stem.lower() + possessive
     if stem in SPELLED or (stem.rstrip("s") in SPELLED and stem.endswith("s")):
         return _spell(stem) + possessive
+    if stem.lower() in COMMON_WORDS:
+        return stem.lower() + possessive
     if stem in SAID_AS_WORDS:
         return stem.capitalize() + possessive
     if headline or not stem.isupper() or len(stem) > 5:
