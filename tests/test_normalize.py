@@ -407,8 +407,8 @@ def test_one_output_line_per_input_line() -> None:
 
 ENGLISH_TEXT = st.lists(
     st.sampled_from(
-        list("abcXYZ 0123456789.,:;-–/%£$€&@#+'’()!?\n")
-        + [
+        [
+            *list("abcXYZ 0123456789.,:;-–/%£$€&@#+'’()!?\n"),
             "Dr. ",
             "Mr ",
             "St. ",
