@@ -104,6 +104,11 @@ def main(verbose: bool) -> None:
 )
 @click.option("--voice", help="Voice of the engine; `publisher voices` lists them.")
 @click.option(
+    "--lexicon",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PLS pronunciation lexicon [default: lexicon.pls beside INPUT, if any].",
+)
+@click.option(
     "--bitrate",
     type=click.Choice([str(b) for b in BITRATES]),
     default=str(DEFAULT_BITRATE),
@@ -153,6 +158,7 @@ def build(
     cover: Path | None,
     engine: str | None,
     voice: str | None,
+    lexicon: Path | None,
     bitrate: str,
     sentence_pause: int,
     paragraph_pause: int,
@@ -188,6 +194,7 @@ def build(
         audio=not no_audio,
         engine=engine,
         voice=voice,
+        lexicon=lexicon,
         bitrate=int(bitrate),
         pauses=pauses,
     )

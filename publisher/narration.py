@@ -87,10 +87,13 @@ def narrate_book(
 ) -> tuple[ChapterFile, ...]:
     files: list[ChapterFile] = []
     width = max(2, len(str(len(book.sections))))
+    phonemes = settings.say.lexicon.phonemes()
     for number, section in enumerate(book.sections, 1):
         script = section_script(section, settings.pauses, settings.say)
         with timings.stage("narrate"):
-            spoken = [(u, narrator.engine.synthesize(u.text, narrator.voice)) for u in script]
+            spoken = [
+                (u, narrator.engine.synthesize(u.text, narrator.voice, phonemes)) for u in script
+            ]
         with timings.stage("assemble"):
             chapter = assemble_chapter(section.id, spoken, settings.pauses)
         slug = make_slug(section.display_title)[:MAX_FILE_SLUG].strip("-") or "chapter"

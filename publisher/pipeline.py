@@ -115,7 +115,7 @@ def publish(config: BuildConfig) -> BuildReport:
             settings = AudioSettings(config.pauses, config.bitrate, year, say)
             chapters = narrate_book(book, narrator, settings, staging, timings)
         with timings.stage("publish"):
-            _write_epub(staging, book, slug, modified)
+            _write_epub(staging, book, slug, modified, lexicon.source)
             if book.cover is not None:
                 # Players and file managers show a cover.jpg or cover.png beside the audio.
                 staging.path(f"cover.{book.cover.extension}").write_bytes(book.cover.data)
@@ -127,9 +127,11 @@ def publish(config: BuildConfig) -> BuildReport:
     return report
 
 
-def _write_epub(staging: Staging, book: Book, slug: str, modified: dt.datetime) -> None:
+def _write_epub(
+    staging: Staging, book: Book, slug: str, modified: dt.datetime, lexicon: bytes | None
+) -> None:
     epub_path = staging.path(f"{slug}.epub")
-    write_epub(book, epub_path, modified)
+    write_epub(book, epub_path, modified, lexicon)
     verify_epub(epub_path)
 
 

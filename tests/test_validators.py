@@ -20,6 +20,7 @@ MANUSCRIPTS = [
     DATA / "french-novella.md",
     DATA / "hebrew-right-to-left.txt",
     DATA / "book-with-cover.md",
+    DATA / "lexicon-book" / "names.md",
 ]
 
 

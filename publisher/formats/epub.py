@@ -23,6 +23,7 @@ from lxml import etree
 
 from publisher.formats.labels import label
 from publisher.formats.xhtml import (
+    LEXICON_FILE,
     NAV_FILE,
     STYLESHEET,
     TITLE_FILE,
@@ -42,8 +43,8 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 CERTIFIED_BY = "publisher (automated conformance by construction, not a human audit)"
 
 
-def write_epub(book: Book, path: Path, modified: dt.datetime) -> None:
-    """Write the book as an EPUB 3 file at ``path``."""
+def write_epub(book: Book, path: Path, modified: dt.datetime, lexicon: bytes | None = None) -> None:
+    """Write the book as an EPUB 3 file at ``path``, with its PLS lexicon if it has one."""
     package = epub.EpubBook()
     _metadata(package, book.metadata, modified)
     style = epub.EpubItem(
@@ -64,15 +65,28 @@ def write_epub(book: Book, path: Path, modified: dt.datetime) -> None:
         package.add_item(cover)
         # EPUB 2 reading systems find the cover through this meta instead.
         package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    has_lexicon = lexicon is not None
+    if lexicon is not None:
+        package.add_item(
+            epub.EpubItem(
+                uid="lexicon",
+                file_name=LEXICON_FILE,
+                media_type="application/pls+xml",
+                content=lexicon,
+            )
+        )
     title_page = _Document(
-        "title-page", TITLE_FILE, book.metadata.title, title_document(book.metadata)
+        "title-page",
+        TITLE_FILE,
+        book.metadata.title,
+        title_document(book.metadata, lexicon=has_lexicon),
     )
     sections = [
         _Document(
             section.id,
             section_file(section),
             section.display_title,
-            section_document(section, book.metadata.language),
+            section_document(section, book.metadata.language, lexicon=has_lexicon),
         )
         for section in book.sections
     ]
@@ -81,7 +95,7 @@ def write_epub(book: Book, path: Path, modified: dt.datetime) -> None:
         "nav",
         NAV_FILE,
         label("contents", book.metadata.language)[0],
-        nav_document(book, entries, _landmarks(book)),
+        nav_document(book, entries, _landmarks(book), lexicon=has_lexicon),
     )
     nav.properties.append("nav")
     for item in (title_page, nav, *sections):

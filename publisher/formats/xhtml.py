@@ -19,6 +19,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STYLESHEET = "style/book.css"
 NAV_FILE = "nav.xhtml"
 TITLE_FILE = "title.xhtml"
+LEXICON_FILE = "lexicon.pls"
 
 # epub:type and the DPUB-ARIA role that must accompany it (Ace checks they match).
 # Kinds without a well-defined pair get neither rather than a wrong one.
@@ -56,8 +57,8 @@ def section_file(section: Section) -> str:
     return f"{section.id}.xhtml"
 
 
-def section_document(section: Section, language: str) -> bytes:
-    html, body = _document(section.display_title, language)
+def section_document(section: Section, language: str, *, lexicon: bool = False) -> bytes:
+    html, body = _document(section.display_title, language, lexicon)
     wrapper = _sub(body, "section", id=section.id, **{"aria-labelledby": section.heading_id})
     if section.kind in SEMANTICS:
         epub_type, role = SEMANTICS[section.kind]
@@ -74,9 +75,9 @@ def section_document(section: Section, language: str) -> bytes:
     return _serialise(html)
 
 
-def title_document(metadata: Metadata) -> bytes:
+def title_document(metadata: Metadata, *, lexicon: bool = False) -> bytes:
     page_title, page_lang = label("title_page", metadata.language)
-    html, body = _document(metadata.title, metadata.language)
+    html, body = _document(metadata.title, metadata.language, lexicon)
     section = _sub(
         body,
         "section",
@@ -100,11 +101,15 @@ def title_document(metadata: Metadata) -> bytes:
 
 
 def nav_document(
-    book: Book, entries: tuple[NavEntry, ...], landmarks: tuple[tuple[str, str, str], ...]
+    book: Book,
+    entries: tuple[NavEntry, ...],
+    landmarks: tuple[tuple[str, str, str], ...],
+    *,
+    lexicon: bool = False,
 ) -> bytes:
     language = book.metadata.language
     contents, contents_lang = label("contents", language)
-    html, body = _document(contents, language)
+    html, body = _document(contents, language, lexicon)
     toc = _sub(
         body,
         "nav",
@@ -135,7 +140,9 @@ def text_direction(language: str) -> str:
     return "rtl" if language.split("-")[0].lower() in _RTL_LANGUAGES else "ltr"
 
 
-def _document(title: str, language: str) -> tuple[etree._Element, etree._Element]:
+def _document(
+    title: str, language: str, lexicon: bool = False
+) -> tuple[etree._Element, etree._Element]:
     html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": EPUB})  # type: ignore[dict-item]
     html.set("lang", language)
     html.set(XML_LANG, language)
@@ -144,6 +151,16 @@ def _document(title: str, language: str) -> tuple[etree._Element, etree._Element
     _sub(head, "meta", charset="utf-8")
     _sub(head, "title", title)
     _sub(head, "link", rel="stylesheet", type="text/css", href=STYLESHEET)
+    if lexicon:
+        # Reading systems' own text-to-speech then says the lexicon's words as we do.
+        _sub(
+            head,
+            "link",
+            rel="pronunciation",
+            type="application/pls+xml",
+            href=LEXICON_FILE,
+            hreflang=language,
+        )
     return html, _sub(html, "body")
 
 

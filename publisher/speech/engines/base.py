@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -51,7 +52,12 @@ class Engine(Protocol):
         """The voice for a BCP 47 language, or None when the engine has none."""
         ...
 
-    def synthesize(self, text: str, voice: str) -> Clip: ...
+    def synthesize(
+        self, text: str, voice: str, pronunciations: Mapping[str, str] | None = None
+    ) -> Clip:
+        """Speak ``text``. ``pronunciations`` maps words to IPA from the book's lexicon;
+        engines that cannot take phonemes say those words as written."""
+        ...
 
 
 def language_matches(voice_language: str, wanted: str) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from collections.abc import Mapping
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 
@@ -87,7 +88,12 @@ class EspeakEngine:
                 return next(c for c in candidates if c.lower() == choice)
         return candidates[0] if candidates else None
 
-    def synthesize(self, text: str, voice: str) -> Clip:
+    def synthesize(
+        self, text: str, voice: str, pronunciations: Mapping[str, str] | None = None
+    ) -> Clip:
+        # eSpeak NG takes phonemes only in its own notation, not IPA: lexicon words are
+        # said as written (their aliases have already been applied).
+        del pronunciations
         library = self._library
         with self._lock:
             if voice != self._voice:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 
@@ -66,7 +67,10 @@ class GttsEngine:
                 return code
         return None
 
-    def synthesize(self, text: str, voice: str) -> Clip:
+    def synthesize(
+        self, text: str, voice: str, pronunciations: Mapping[str, str] | None = None
+    ) -> Clip:
+        del pronunciations  # Google takes text only
         from gtts import gTTS, gTTSError
 
         language, tld = voice, "com"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -43,14 +45,16 @@ class PiperEngine:
     def default_voice(self, language: str) -> str | None:
         return VOICE_ID if language_matches("en-US", language) else None
 
-    def synthesize(self, text: str, voice: str) -> Clip:
+    def synthesize(
+        self, text: str, voice: str, pronunciations: Mapping[str, str] | None = None
+    ) -> Clip:
         if voice != VOICE_ID:
             raise EngineError(f"piper has no voice {voice!r} here; the bundled voice is {VOICE_ID}")
         import numpy as np
 
         model = self._voice
         pieces: list[Any] = []
-        for group in _groups(model.phonemize(text)):
+        for group in _groups(_phonemes(model, text, pronunciations or {})):
             ids = model.phonemes_to_ids(group)
             audio = model.phoneme_ids_to_audio(ids, self._config)
             pieces.append(np.asarray(audio if not isinstance(audio, tuple) else audio[0]))
@@ -80,6 +84,40 @@ class PiperEngine:
         # samples, which reproducible builds and the sentence cache rely on. Per-sentence
         # peak normalisation is off so that loudness stays even from sentence to sentence.
         return SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, normalize_audio=False)
+
+
+def _phonemes(model: Any, text: str, pronunciations: Mapping[str, str]) -> list[list[str]]:
+    """Piper's own phonemes for the text, with the lexicon's IPA for the words it names.
+
+    Piper's phonemes are IPA symbols, so a lexicon's IPA goes straight in; symbols the voice
+    does not know are dropped rather than sent to the model.
+    """
+    if not pronunciations:
+        return list(model.phonemize(text))
+    words = sorted(pronunciations, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+    known = model.config.phoneme_id_map
+    sequence: list[str] = []
+    position = 0
+    for found in pattern.finditer(text):
+        sequence += _flat(model.phonemize(text[position : found.start()]))
+        if sequence and sequence[-1] != " ":
+            sequence.append(" ")
+        sequence += [p for p in pronunciations[found.group(0)] if p in known]
+        if found.end() < len(text) and text[found.end()].isspace():
+            sequence.append(" ")
+        position = found.end()
+    sequence += _flat(model.phonemize(text[position:]))
+    return [sequence]
+
+
+def _flat(sentences: list[list[str]]) -> list[str]:
+    flat: list[str] = []
+    for phonemes in sentences:
+        if flat and phonemes:
+            flat.append(" ")
+        flat += phonemes
+    return flat
 
 
 def _groups(sentences: list[list[str]]) -> list[list[str]]:
