@@ -302,6 +302,26 @@ CASES: dict[str, list[tuple[str, str, str | None]]] = {
         ("a *bold* claim", "a bold claim", None),
         ("§ 4", "section four", None),
     ],
+    "house style": [
+        ("the M25", "the M twenty-five", None),
+        ("the G7 summit", "the G seven summit", None),
+        ("reached 40.3C", "reached forty point three degrees Celsius", None),
+        ("on May 19-21", "on May nineteenth to twenty-first", None),
+        ("from 19-21 May", "from the nineteenth to the twenty-first of May", None),
+        ("scored 98/100", "scored ninety-eight out of one hundred", None),
+        (
+            "fell to 482.5p",
+            "fell to four hundred and eighty-two point five pence",
+            "fell to four hundred eighty-two point five pence",
+        ),
+        ("the FTSE 100", "the Footsie one hundred", None),
+        ("Mr and Mrs Dursley", "Mister and Missus Dursley", None),
+        ("by T. Egerton", "by T Egerton", None),
+        ("takes 4hrs 30mins", "takes four hours thirty minutes", None),
+        ("2 tbsp of sugar", "two tablespoons of sugar", None),
+        ("Covid-19 cases", "Covid nineteen cases", None),
+        ("J. K. Rowling", "J K Rowling", None),
+    ],
     "sentences from the wild": [
         (
             "The £1.5bn scheme, announced on 3 March, will create 2,000 jobs by 2030.",

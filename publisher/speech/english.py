@@ -246,6 +246,8 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "hr": ("hour", "hours", "hours"),
     "hrs": ("hour", "hours", "hours"),
     "ha": ("hectare", "hectares", "hectares"),
+    "tbsp": ("tablespoon", "tablespoons", "tablespoons"),
+    "tsp": ("teaspoon", "teaspoons", "teaspoons"),
     "sq m": ("square metre", "square metres", "square meters"),
     "sq km": ("square kilometre", "square kilometres", "square kilometers"),
     "km2": ("square kilometre", "square kilometres", "square kilometers"),
@@ -337,6 +339,17 @@ old big bad good best mine ours yours hers
 )
 # Ambiguous capitals spelled only after "the": "the WHO", "the IT department".
 _SPELLED_AFTER_THE = frozenset({"WHO", "IT"})
+
+# Names whose spoken form no rule could find.
+SPOKEN_NAMES = {
+    "FTSE": "Footsie",
+    "Covid-19": "Covid nineteen",
+    "COVID-19": "Covid nineteen",
+    "iPhone": "iPhone",
+    "Nasdaq": "Nasdaq",
+    "NASDAQ": "Nasdaq",
+    "Xbox": "Xbox",
+}
 
 # All-capital words said as words.
 SAID_AS_WORDS = frozenset(
@@ -553,6 +566,12 @@ def _spell_address(address: str, rules: Rules) -> str:
 
 
 def abbreviations(text: str, rules: Rules) -> str:
+    for written, spoken in SPOKEN_NAMES.items():
+        text = re.sub(rf"(?<![\w.]){re.escape(written)}(?!\w)", spoken, text)
+    # Unambiguous titles expand even before "and": "Mr and Mrs Dursley".
+    text = re.sub(
+        r"(?<![\w.])(Mr|Mrs|Ms|Messrs|Mme|Mlle)\.?(?=\s|$)", lambda m: TITLES[m.group(1)], text
+    )
     text = _DOTTED_INITIALISM.sub(lambda m: " ".join(m.group(0).replace(".", "")) + " ", text)
     for written, spoken in ALWAYS.items():
         text = re.sub(rf"(?<![\w.]){re.escape(written)}(?!\w)", spoken, text)
@@ -610,10 +629,11 @@ def money(m: re.Match[str], rules: Rules) -> str:
 
 @_sub(rf"(?<![\w.])(?P<amount>{_NUM})\s?(?P<unit>p|c)\b(?!\.\s?\d)")
 def pence(m: re.Match[str], rules: Rules) -> str:
-    value = int(float(m.group("amount").replace(",", "")))
+    amount = m.group("amount")
+    one = amount in {"1", "1.0"}
     if m.group("unit") == "p":
-        return f"{cardinal(value, rules)} {'penny' if value == 1 else 'pence'}"
-    return f"{cardinal(value, rules)} {'cent' if value == 1 else 'cents'}"
+        return f"{number(amount, rules)} {'penny' if one else 'pence'}"
+    return f"{number(amount, rules)} {'cent' if one else 'cents'}"
 
 
 @_sub(rf"(?<![\w.])(?P<neg>-|−)?(?P<amount>{_NUM})\s?(?:%|per ?cent\b|percent\b)")
@@ -679,7 +699,8 @@ def _say_date(day: int, month: int, full_year: int | None, rules: Rules) -> str:
 
 
 @_sub(
-    rf"(?<![\w.])(?:the\s+)?(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}"
+    rf"(?<![\w.])(?:the\s+)?(?:(?P<d0>[0-3]?\d)(?:st|nd|rd|th)?\s?[-–]\s?)?"
+    rf"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}"
     r"(?:,?\s+(?P<y>\d{4})\b)?"
 )
 def day_month(m: re.Match[str], rules: Rules) -> str:
@@ -687,18 +708,22 @@ def day_month(m: re.Match[str], rules: Rules) -> str:
     if not 1 <= day <= 31:
         return m.group(0)
     spoken = f"the {ordinal(day, rules)} of {_month(m.group('month'))}"
+    if m.group("d0"):
+        spoken = f"the {ordinal(int(m.group('d0')), rules)} to {spoken}"
     return f"{spoken} {year(int(m.group('y')), rules)}" if m.group("y") else spoken
 
 
 @_sub(
     rf"\b{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:[:.]\d|%|\d))"
-    r"(?:,?\s+(?P<y>\d{4})\b)?"
+    r"(?:\s?[-–]\s?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<y>\d{4})\b)?"
 )
 def month_day(m: re.Match[str], rules: Rules) -> str:
     day = int(m.group("d"))
     if not 1 <= day <= 31:
         return m.group(0)
     spoken = f"{_month(m.group('month'))} {ordinal(day, rules)}"
+    if m.group("d2"):
+        spoken += f" to {ordinal(int(m.group('d2')), rules)}"
     return f"{spoken}, {year(int(m.group('y')), rules)}" if m.group("y") else spoken
 
 
@@ -782,7 +807,12 @@ def fractions(m: re.Match[str], rules: Rules) -> str:
     top, bottom = int(m.group("top")), int(m.group("bottom"))
     if (top, bottom) == (24, 7) or bottom == 0:
         return f"{cardinal(top, rules)} {cardinal(bottom, rules)}"
+    if bottom not in _FRACTION_DENOMINATORS or top >= bottom * 2:
+        return f"{cardinal(top, rules)} out of {cardinal(bottom, rules)}"  # a score: 98/100
     return _fraction(top, bottom, rules)
+
+
+_FRACTION_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64})
 
 
 def _fraction(top: int, bottom: int, rules: Rules) -> str:
@@ -817,20 +847,20 @@ _COUNTED = (
 
 @_sub(
     rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_NAMES})(?![\w/²])"
-    r"(?P<next>\s+\w+)?"
+    r"(?=(?P<next>\s+\w+)?)"
 )
 def units(m: re.Match[str], rules: Rules) -> str:
     unit, amount = m.group("unit"), m.group("amount")
     following = m.group("next") or ""
     spoken = ("minus " if m.group("neg") else "") + number(amount, rules)
     if unit == "m" and _means_million(following):
-        return f"{spoken} million{following}"
+        return f"{spoken} million"
     one, british, american = UNITS[unit]
     if amount == "1":
         name = one if rules.british else one.replace("metre", "meter").replace("litre", "liter")
     else:
         name = british if rules.british else american
-    return f"{spoken} {name}{following}"
+    return f"{spoken} {name}"
 
 
 def _means_million(following: str) -> bool:
@@ -936,6 +966,27 @@ def _spell(stem: str) -> str:
     return " ".join(spoken)
 
 
+@_sub(r"(?<![\w.])(?P<letter>[A-Z])(?P<n>[1-9]\d{0,2})(?![\w.,]\d|\w)")
+def letter_numbers(m: re.Match[str], rules: Rules) -> str:
+    """Roads, summits and aircraft: "M25" -> "M twenty-five", "G7" -> "G seven"."""
+    return f"{m.group('letter')} {cardinal(int(m.group('n')), rules)}"
+
+
+@_sub(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})(?P<scale>[CF])\b")
+def temperatures(m: re.Match[str], rules: Rules) -> str:
+    """British papers write "40.3C" without the degree sign."""
+    scale = "Celsius" if m.group("scale") == "C" else "Fahrenheit"
+    sign = "minus " if m.group("neg") else ""
+    plural = "degree" if m.group("amount") == "1" else "degrees"
+    return f"{sign}{number(m.group('amount'), rules)} {plural} {scale}"
+
+
+# Single initials lose their full stop, so "T. Egerton" is not read as a sentence end.
+@_sub(r"(?<![\w.])(?P<initial>[A-Z])\.(?=\s+[A-Z][a-z])")
+def initials(m: re.Match[str], rules: Rules) -> str:
+    return m.group("initial")
+
+
 def symbols(text: str, rules: Rules) -> str:
     text = re.sub(r"\band/or\b", "and or", text)
     text = re.sub(r"#(?=[A-Za-z])", "hashtag ", text)
@@ -960,11 +1011,13 @@ RULES: tuple[Rule, ...] = (
     emails,
     domains,
     abbreviations,
+    initials,
     times_with_meridiem,
     times_24h,
     money,
     pence,
     percentages,
+    temperatures,
     phone_numbers,
     numeric_dates,
     iso_dates,
@@ -979,6 +1032,7 @@ RULES: tuple[Rule, ...] = (
     units,
     bare_multipliers,
     house_numbers,
+    letter_numbers,
     roman_numerals,
     number_signs,
     negatives,
