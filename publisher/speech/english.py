@@ -982,7 +982,7 @@ def temperatures(m: re.Match[str], rules: Rules) -> str:
 
 
 # Single initials lose their full stop, so "T. Egerton" is not read as a sentence end.
-@_sub(r"(?<![\w.])(?P<initial>[A-Z])\.(?=\s+[A-Z][a-z])")
+@_sub(r"(?<![\w.])(?P<initial>[A-Z])\.(?=\s+[A-Z](?:[a-z]|\.))")
 def initials(m: re.Match[str], rules: Rules) -> str:
     return m.group("initial")
 
