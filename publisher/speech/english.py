@@ -166,8 +166,8 @@ ALWAYS = {
     "Inc.": "Incorporated",
     "Ltd": "Limited",
     "Ltd.": "Limited",
-    "plc": "P L C",
-    "PLC": "P L C",
+    "plc": "P-L-C",
+    "PLC": "P-L-C",
     "Dept.": "Department",
     "dept.": "department",
     "Univ.": "University",
@@ -572,7 +572,7 @@ def abbreviations(text: str, rules: Rules) -> str:
     text = re.sub(
         r"(?<![\w.])(Mr|Mrs|Ms|Messrs|Mme|Mlle)\.?(?=\s|$)", lambda m: TITLES[m.group(1)], text
     )
-    text = _DOTTED_INITIALISM.sub(lambda m: " ".join(m.group(0).replace(".", "")) + " ", text)
+    text = _DOTTED_INITIALISM.sub(lambda m: spell_letters(m.group(0).replace(".", "")) + " ", text)
     for written, spoken in ALWAYS.items():
         text = re.sub(rf"(?<![\w.]){re.escape(written)}(?!\w)", spoken, text)
     for written, spoken in BEFORE_NUMBER.items():
@@ -656,7 +656,7 @@ _AMPM = (
 
 @_sub(rf"(?<![\w.:])(?P<h>[01]?\d|2[0-3])(?:(?P<sep>[:.])(?P<min>[0-5]\d))?\s?{_AMPM}")
 def times_with_meridiem(m: re.Match[str], rules: Rules) -> str:
-    meridiem = "A M" if m.group("ampm")[0].lower() == "a" else "P M"
+    meridiem = "A-M" if m.group("ampm")[0].lower() == "a" else "P-M"
     return f"{_clock(int(m.group('h')), m.group('min'), rules, meridiem=True)} {meridiem}"
 
 
@@ -936,7 +936,7 @@ def _capital_word(word: str, headline: bool, preceded_by_the: bool) -> str:
     if stem in _SPELLED_AFTER_THE and not preceded_by_the:
         return stem.lower() + possessive
     if stem in SPELLED or (stem.rstrip("s") in SPELLED and stem.endswith("s")):
-        return _spell(stem) + possessive
+        return spell_letters(stem) + possessive
     if stem.lower() in COMMON_WORDS:
         return stem.lower() + possessive
     if stem in SAID_AS_WORDS:
@@ -946,24 +946,31 @@ def _capital_word(word: str, headline: bool, preceded_by_the: bool) -> str:
     vowels = sum(1 for c in stem if c in "AEIOUY")
     if len(stem) >= 4 and vowels >= 2 and stem[:2] != "AA":
         return stem.capitalize() + possessive
-    return _spell(stem) + possessive
+    return spell_letters(stem) + possessive
 
 
-def _spell(stem: str) -> str:
-    """ "BBC" -> "B B C", "MPs" -> "M Ps", "CO2" -> "C O two", "A&E" -> "A and E"."""
-    if stem.endswith("s") and stem[:-1].isupper():
-        letters = [*stem[:-2], stem[-2] + "s"]
-    else:
-        letters = list(stem)
-    spoken = []
+def spell_letters(stem: str) -> str:
+    """ "BBC" -> "B-B-C", "MPs" -> "M-P's", "CO2" -> "C-O two", "A&E" -> "A-and-E".
+
+    Letters are joined with hyphens because engines read a lone "A" as the article ("uh"),
+    while "A-M" and "U-S-A" are read letter by letter; the plural "s" becomes "'s" so that
+    "MPs" is said "em-peez", not "em-pee-ess".
+    """
+    plural = stem.endswith("s") and len(stem) > 1 and stem[:-1].isupper()
+    letters = stem[:-1] if plural else stem
+    words: list[str] = []
+    run: list[str] = []
     for ch in letters:
-        if ch == "&":
-            spoken.append("and")
-        elif ch.isdigit():
-            spoken.append(_DIGITS[int(ch)])
+        if ch.isdigit():
+            if run:
+                words.append("-".join(run))
+                run = []
+            words.append(_DIGITS[int(ch)])
         else:
-            spoken.append(ch.upper() if len(ch) == 1 else ch)
-    return " ".join(spoken)
+            run.append("and" if ch == "&" else ch.upper())
+    if run:
+        words.append("-".join(run))
+    return " ".join(words) + ("'s" if plural else "")
 
 
 @_sub(r"(?<![\w.])(?P<letter>[A-Z])(?P<n>[1-9]\d{0,2})(?![\w.,]\d|\w)")
@@ -981,10 +988,11 @@ def temperatures(m: re.Match[str], rules: Rules) -> str:
     return f"{sign}{number(m.group('amount'), rules)} {plural} {scale}"
 
 
-# Single initials lose their full stop, so "T. Egerton" is not read as a sentence end.
-@_sub(r"(?<![\w.])(?P<initial>[A-Z])\.(?=\s+[A-Z](?:[a-z]|\.))")
+# Initials before a surname lose their full stops, so "T. Egerton" is not read as a
+# sentence end, and run together as letters: "J. K. Rowling" -> "J-K Rowling".
+@_sub(r"(?<![\w.])(?P<initials>(?:[A-Z]\.\s*){1,4})(?=[A-Z][a-z])")
 def initials(m: re.Match[str], rules: Rules) -> str:
-    return m.group("initial")
+    return "-".join(re.findall(r"[A-Z]", m.group("initials"))) + " "
 
 
 def symbols(text: str, rules: Rules) -> str:
