@@ -81,6 +81,15 @@ def test_piper_says_the_lexicon_ipa_instead_of_guessing() -> None:
     assert abs(told.samples - same.samples) < abs(guessed.samples - same.samples)
 
 
+def test_espeak_says_the_lexicon_ipa_through_its_own_phoneme_notation() -> None:
+    espeak = load_engine("espeak")
+    guessed = espeak.synthesize("Xyzzak waved.", "en-us")
+    told = espeak.synthesize("Xyzzak waved.", "en-us", {"Xyzzak": "ʃɪˈvɔːn"})
+    real = espeak.synthesize("Siobhan waved.", "en-us")
+    assert told.pcm != guessed.pcm
+    assert abs(told.samples - real.samples) < abs(guessed.samples - real.samples)
+
+
 def test_lexicon_round_trip_through_a_real_build(tmp_path: Path) -> None:
     with_lexicon = publish(BuildConfig(BOOK / "names.md", tmp_path / "with"))
     plain_copy = tmp_path / "plain" / "names.md"

@@ -6,6 +6,7 @@ eSpeak NG keeps global state, so one process holds one initialised instance.
 from __future__ import annotations
 
 import ctypes
+import re
 import threading
 from collections.abc import Mapping
 from functools import cached_property
@@ -17,6 +18,7 @@ from publisher.speech.engines.base import Clip, Voice, language_matches
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _POS_CHARACTER = 1
 _CHARS_UTF8 = 1
+_PHONEMES = 0x100  # read [[...]] as eSpeak phoneme mnemonics
 _EE_OK = 0
 # eSpeak NG has no plain "en" voice; a book tagged just "en" gets the US one, like Piper.
 _MAIN_VOICE = {"en": "en-us"}
@@ -91,10 +93,11 @@ class EspeakEngine:
     def synthesize(
         self, text: str, voice: str, pronunciations: Mapping[str, str] | None = None
     ) -> Clip:
-        # eSpeak NG takes phonemes only in its own notation, not IPA: lexicon words are
-        # said as written (their aliases have already been applied).
-        del pronunciations
         library = self._library
+        flags = _CHARS_UTF8
+        if pronunciations:
+            text, used = _with_phonemes(text, pronunciations)
+            flags |= _PHONEMES if used else 0
         with self._lock:
             if voice != self._voice:
                 language = ctypes.c_char_p(voice.encode("utf-8"))  # alive for the call
@@ -104,9 +107,7 @@ class EspeakEngine:
                 self._voice = voice
             self._samples = []
             data = text.encode("utf-8") + b"\0"
-            status = library.espeak_Synth(
-                data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None
-            )
+            status = library.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, flags, None, None)
             if status != _EE_OK or library.espeak_Synchronize() != _EE_OK:
                 raise EngineError(f"eSpeak NG failed to synthesise (status {status})")
             pcm = b"".join(self._samples)
@@ -153,6 +154,77 @@ class EspeakEngine:
         library.espeak_SetSynthCallback(self._callback)
         self._rate = int(rate)
         return library
+
+
+# IPA to eSpeak NG's phoneme mnemonics, longest symbols first, so that a lexicon's IPA can
+# be spoken by eSpeak NG as well as by Piper. Symbols without a counterpart are dropped.
+_IPA_TO_ESPEAK = {
+    "tʃ": "tS",
+    "dʒ": "dZ",
+    "eɪ": "eI",
+    "aɪ": "aI",
+    "ɔɪ": "OI",
+    "aʊ": "aU",
+    "oʊ": "oU",
+    "əʊ": "@U",
+    "ɪə": "i@",
+    "eə": "e@",
+    "ʊə": "U@",
+    "iː": "i:",
+    "uː": "u:",
+    "ɑː": "A:",
+    "ɔː": "O:",
+    "ɜː": "3:",
+    "ɝ": "3:",
+    "θ": "T",
+    "ð": "D",
+    "ʃ": "S",
+    "ʒ": "Z",
+    "ŋ": "N",
+    "ɹ": "r",
+    "ɾ": "t",
+    "ɡ": "g",
+    "ʔ": "?",
+    "ɪ": "I",
+    "ɛ": "E",
+    "æ": "a",
+    "ɑ": "A",
+    "ɒ": "0",
+    "ɔ": "O",
+    "ʊ": "U",
+    "ʌ": "V",
+    "ə": "@",
+    "ɚ": "3",
+    "ɐ": "@",
+    "ˈ": "'",
+    "ˌ": ",",
+    "ː": ":",
+    **{c: c for c in "pbtdkfvszhmnlrjwxiueoa"},
+}
+
+
+def _with_phonemes(text: str, pronunciations: Mapping[str, str]) -> tuple[str, bool]:
+    used = False
+    for word, ipa in sorted(pronunciations.items(), key=lambda kv: -len(kv[0])):
+        pattern = rf"(?<!\w){re.escape(word)}(?!\w)"
+        if re.search(pattern, text):
+            text = re.sub(pattern, f"[[{ipa_to_espeak(ipa)}]]", text)
+            used = True
+    return text, used
+
+
+def ipa_to_espeak(ipa: str) -> str:
+    symbols = sorted(_IPA_TO_ESPEAK, key=len, reverse=True)
+    out: list[str] = []
+    position = 0
+    while position < len(ipa):
+        symbol = next((s for s in symbols if ipa.startswith(s, position)), None)
+        if symbol is None:
+            position += 1
+            continue
+        out.append(_IPA_TO_ESPEAK[symbol])
+        position += len(symbol)
+    return "".join(out)
 
 
 def _first_language(pointer: int | None) -> str:
