@@ -13,6 +13,7 @@ import click
 from publisher.audio.encode import BITRATES, DEFAULT_BITRATE
 from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import PublisherError
+from publisher.formats.overlays import GRANULARITIES, Granularity
 from publisher.metadata import normalise_language
 from publisher.pipeline import publish
 from publisher.speech.engines import engine_names, load_engine
@@ -144,6 +145,19 @@ def main(verbose: bool) -> None:
     help="Silence after a chapter or section heading, in ms.",
 )
 @click.option(
+    "--no-epub-audio",
+    "no_epub_audio",
+    is_flag=True,
+    help="Keep the narration out of the EPUB: a text-only EPUB, with the audio beside it.",
+)
+@click.option(
+    "--overlay-granularity",
+    type=click.Choice(GRANULARITIES),
+    default="sentence",
+    show_default=True,
+    help="What the EPUB's read-along highlight follows.",
+)
+@click.option(
     "--no-audio",
     "no_audio",
     is_flag=True,
@@ -164,10 +178,13 @@ def build(
     paragraph_pause: int,
     scene_pause: int,
     heading_pause: int,
+    no_epub_audio: bool,
+    overlay_granularity: Granularity,
     no_audio: bool,
 ) -> None:
-    """Build INPUT (.txt or .md) into OUTPUT_DIR/<slug>/: the EPUB, one narrated MP3 per
-    chapter, a playlist, an audiobook manifest and report.json.
+    """Build INPUT (.txt or .md) into OUTPUT_DIR/<slug>/: a read-along EPUB (text, narration
+    and Media Overlays), one narrated MP3 per chapter, a playlist, an audiobook manifest and
+    report.json.
 
     The book replaces an earlier build only once it is complete.
 
@@ -192,6 +209,8 @@ def build(
         language=language,
         cover=cover,
         audio=not no_audio,
+        epub_audio=not no_epub_audio,
+        overlay_granularity=overlay_granularity,
         engine=engine,
         voice=voice,
         lexicon=lexicon,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from publisher.audio.encode import DEFAULT_BITRATE
 from publisher.errors import ConfigError
+from publisher.formats.overlays import Granularity
 from publisher.metadata import normalise_language
 from publisher.speech.script import Pauses
 
@@ -27,6 +28,8 @@ class BuildConfig:
     cover: Path | None = None
     lexicon: Path | None = None  # None: lexicon.pls beside the manuscript, if there is one
     audio: bool = True
+    epub_audio: bool = True  # narration and Media Overlays inside the EPUB
+    overlay_granularity: Granularity = "sentence"
     engine: str | None = None  # None: Piper, or eSpeak NG for languages Piper lacks
     voice: str | None = None
     bitrate: int = DEFAULT_BITRATE

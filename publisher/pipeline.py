@@ -11,8 +11,10 @@ from typing import Any
 from publisher.config import BuildConfig
 from publisher.formats.epub import book_identifier, write_epub
 from publisher.formats.manifest import audiobook_manifest
+from publisher.formats.overlays import OverlayChapter, ReadAlong
 from publisher.formats.playlist import Track, m3u8
 from publisher.formats.verify import verify_epub
+from publisher.formats.xhtml import section_file
 from publisher.model import Book, Manuscript, book_text
 from publisher.narration import AudioSettings, ChapterFile, Narrator, choose_narrator, narrate_book
 from publisher.output import Staging, make_slug, staged_book
@@ -115,7 +117,8 @@ def publish(config: BuildConfig) -> BuildReport:
             settings = AudioSettings(config.pauses, config.bitrate, year, say)
             chapters = narrate_book(book, narrator, settings, staging, timings)
         with timings.stage("publish"):
-            _write_epub(staging, book, slug, modified, lexicon.source)
+            read_along = _read_along(staging, narrator, chapters, config)
+            _write_epub(staging, book, slug, modified, lexicon.source, read_along)
             if book.cover is not None:
                 # Players and file managers show a cover.jpg or cover.png beside the audio.
                 staging.path(f"cover.{book.cover.extension}").write_bytes(book.cover.data)
@@ -127,11 +130,34 @@ def publish(config: BuildConfig) -> BuildReport:
     return report
 
 
+def _read_along(
+    staging: Staging,
+    narrator: Narrator | None,
+    chapters: tuple[ChapterFile, ...],
+    config: BuildConfig,
+) -> ReadAlong | None:
+    """The narration for the EPUB's Media Overlays, unless the EPUB is to stay text-only."""
+    if narrator is None or not config.epub_audio:
+        return None
+    overlays = tuple(
+        OverlayChapter(
+            c.section.id, section_file(c.section), c.href, staging.path(c.href), c.timeline
+        )
+        for c in chapters
+    )
+    return ReadAlong(overlays, narrator.description, config.overlay_granularity)
+
+
 def _write_epub(
-    staging: Staging, book: Book, slug: str, modified: dt.datetime, lexicon: bytes | None
+    staging: Staging,
+    book: Book,
+    slug: str,
+    modified: dt.datetime,
+    lexicon: bytes | None,
+    read_along: ReadAlong | None,
 ) -> None:
     epub_path = staging.path(f"{slug}.epub")
-    write_epub(book, epub_path, modified, lexicon)
+    write_epub(book, epub_path, modified, lexicon, read_along)
     verify_epub(epub_path)
 
 

@@ -33,7 +33,8 @@ def build(tmp_path: Path) -> Builder:
             path.parent.mkdir(exist_ok=True)
             path.write_text(manuscript, encoding="utf-8")
             manuscript = path
-        config = BuildConfig(manuscript, tmp_path / "output", audio=False, **options)
+        options.setdefault("audio", False)
+        config = BuildConfig(manuscript, tmp_path / "output", **options)
         return publish(config)
 
     return run

@@ -55,6 +55,20 @@ def _tamper(epub: Path, member: str, old: str, new: str) -> Path:
     return broken
 
 
+SAMPLES = sorted(SOURCE.glob("*.*"))
+
+
+@pytest.mark.validators
+@pytest.mark.parametrize("manuscript", SAMPLES, ids=lambda p: p.name)
+def test_narrated_read_along_samples_pass_epubcheck_and_ace(
+    manuscript: Path, build: Builder, tmp_path: Path
+) -> None:
+    # eSpeak NG narrates in a second; the Piper read-along build is validated in test_overlays.
+    epub = build(manuscript, audio=True, engine="espeak").epub
+    assert epubcheck_messages(epub, tmp_path) == []
+    assert ace_violations(epub, tmp_path) == []
+
+
 @pytest.mark.validators
 def test_the_validators_do_catch_a_broken_book(build: Builder, tmp_path: Path) -> None:
     epub = build(DATA / "two-chapters-markdown.md").epub

@@ -22,6 +22,13 @@ from ebooklib import epub
 from lxml import etree
 
 from publisher.formats.labels import label
+from publisher.formats.overlays import (
+    ACTIVE_CLASS,
+    PLAYBACK_ACTIVE_CLASS,
+    ReadAlong,
+    clock,
+    smil_document,
+)
 from publisher.formats.xhtml import (
     LEXICON_FILE,
     NAV_FILE,
@@ -43,10 +50,17 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 CERTIFIED_BY = "publisher (automated conformance by construction, not a human audit)"
 
 
-def write_epub(book: Book, path: Path, modified: dt.datetime, lexicon: bytes | None = None) -> None:
-    """Write the book as an EPUB 3 file at ``path``, with its PLS lexicon if it has one."""
+def write_epub(
+    book: Book,
+    path: Path,
+    modified: dt.datetime,
+    lexicon: bytes | None = None,
+    read_along: ReadAlong | None = None,
+) -> None:
+    """Write the book as an EPUB 3 file at ``path``: with its PLS lexicon if it has one, and
+    with the narration and Media Overlays when ``read_along`` is given."""
     package = epub.EpubBook()
-    _metadata(package, book.metadata, modified)
+    _metadata(package, book.metadata, modified, read_along)
     style = epub.EpubItem(
         uid="style",
         file_name=STYLESHEET,
@@ -100,6 +114,8 @@ def write_epub(book: Book, path: Path, modified: dt.datetime, lexicon: bytes | N
     nav.properties.append("nav")
     for item in (title_page, nav, *sections):
         package.add_item(item)
+    if read_along is not None:
+        _add_read_along(package, read_along, {s.id: s for s in sections})
     package.add_item(epub.EpubNcx())
     package.toc = _ncx_toc(entries)
     package.spine = [title_page, nav, *sections]
@@ -170,7 +186,49 @@ def _ncx_toc(entries: tuple[NavEntry, ...], counter: Iterator[int] | None = None
     return toc
 
 
-def _metadata(package: epub.EpubBook, metadata: Metadata, modified: dt.datetime) -> None:
+def _add_read_along(
+    package: epub.EpubBook, read_along: ReadAlong, documents: dict[str, _Document]
+) -> None:
+    """The chapter audio, one SMIL overlay per chapter, and the Media Overlays metadata."""
+    for chapter in read_along.chapters:
+        audio = epub.EpubItem(
+            uid=f"audio-{chapter.section_id}",
+            file_name=chapter.audio_href,
+            media_type="audio/mpeg",
+            content=chapter.audio_path.read_bytes(),
+        )
+        overlay = epub.EpubItem(
+            uid=f"smil-{chapter.section_id}",
+            file_name=chapter.smil_href,
+            media_type="application/smil+xml",
+            content=smil_document(chapter, read_along.granularity),
+        )
+        package.add_item(audio)
+        package.add_item(overlay)
+        documents[chapter.section_id].media_overlay = overlay.id
+        package.add_metadata(
+            None,
+            "meta",
+            clock(chapter.timeline.duration_ms),
+            {"property": "media:duration", "refines": f"#{overlay.id}"},
+        )
+    # Per-overlay durations are whole milliseconds, so their sum is exact (no MED_016).
+    package.add_metadata(
+        None, "meta", clock(read_along.duration_ms), {"property": "media:duration"}
+    )
+    package.add_metadata(None, "meta", read_along.narrator, {"property": "media:narrator"})
+    package.add_metadata(None, "meta", ACTIVE_CLASS, {"property": "media:active-class"})
+    package.add_metadata(
+        None, "meta", PLAYBACK_ACTIVE_CLASS, {"property": "media:playback-active-class"}
+    )
+
+
+def _metadata(
+    package: epub.EpubBook,
+    metadata: Metadata,
+    modified: dt.datetime,
+    read_along: ReadAlong | None,
+) -> None:
     package.set_identifier(book_identifier(metadata))
     package.set_title(metadata.title)
     package.set_language(metadata.language)
@@ -190,21 +248,34 @@ def _metadata(package: epub.EpubBook, metadata: Metadata, modified: dt.datetime)
         if value:
             package.add_metadata("DC", name, value)
     package.add_metadata("DC", "date", metadata.date or modified.strftime("%Y-%m-%d"))
-    for prop, value in accessibility_metadata(metadata):
+    for prop, value in accessibility_metadata(metadata, read_along is not None):
         package.add_metadata(None, "meta", value, {"property": prop})
 
 
-def accessibility_metadata(metadata: Metadata) -> list[tuple[str, str]]:
-    """EPUB Accessibility 1.1 metadata for a text-only book (narration adds audio later)."""
+def accessibility_metadata(metadata: Metadata, narrated: bool = False) -> list[tuple[str, str]]:
+    """EPUB Accessibility 1.1 metadata: for a text-only book, or a full-text, full-audio one."""
     summary = (
         f"This publication of {metadata.title} is a reflowable EPUB 3 text in which every "
         "chapter is a separate document with a heading, in reading order, listed in a table "
         "of contents with landmarks. Text size, font and colours can be changed by the reader, "
         "and no information is conveyed by colour or images. It has no known hazards."
     )
+    modes = [("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual")]
+    if narrated:
+        summary += (
+            " The whole text is also narrated, by a synthetic voice rather than a human "
+            "reader, and the narration is synchronised with the text (Media Overlays): each "
+            "sentence is highlighted as it is read, and listening alone is sufficient."
+        )
+        modes = [
+            ("schema:accessMode", "textual"),
+            ("schema:accessMode", "auditory"),
+            ("schema:accessModeSufficient", "textual"),
+            ("schema:accessModeSufficient", "auditory"),
+            ("schema:accessibilityFeature", "synchronizedAudioText"),
+        ]
     return [
-        ("schema:accessMode", "textual"),
-        ("schema:accessModeSufficient", "textual"),
+        *modes,
         ("schema:accessibilityFeature", "tableOfContents"),
         ("schema:accessibilityFeature", "readingOrder"),
         ("schema:accessibilityFeature", "structuralNavigation"),
@@ -244,7 +315,11 @@ class _StableZip(zipfile.ZipFile):
     ) -> None:
         if isinstance(zinfo_or_arcname, str):
             info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self._stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED if compress_type is None else compress_type
+            if compress_type is None:
+                # MP3 is compressed already: deflating it again costs time and saves nothing.
+                mp3 = zinfo_or_arcname.endswith(".mp3")
+                compress_type = zipfile.ZIP_STORED if mp3 else zipfile.ZIP_DEFLATED
+            info.compress_type = compress_type
             info.external_attr = 0o644 << 16
             zinfo_or_arcname = info
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)

@@ -1,0 +1,108 @@
+"""EPUB 3 Media Overlays: one SMIL document per chapter, a view of the narration Timeline.
+
+Each clip is exactly the span of one narrated sentence (or heading), so the highlight in a
+reading system moves with the voice; the silences between clips are left out, which is
+also how reading systems skip pauses when a reader jumps from sentence to sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Literal, get_args
+
+from lxml import etree
+
+from publisher.model import ChapterTimeline, TimedItem
+
+Granularity = Literal["sentence", "paragraph"]
+GRANULARITIES: tuple[Granularity, ...] = get_args(Granularity)
+
+SMIL = "http://www.w3.org/ns/SMIL"
+EPUB = "http://www.idpf.org/2007/ops"
+ACTIVE_CLASS = "-epub-media-overlay-active"
+PLAYBACK_ACTIVE_CLASS = "-epub-media-overlay-playing"
+
+
+@dataclass(frozen=True)
+class OverlayChapter:
+    section_id: str
+    document: str  # the XHTML file, relative to the package folder
+    audio_href: str  # the MP3, relative to the package folder ("audio/01-fog.mp3")
+    audio_path: Path  # where the MP3 is now, to be copied into the EPUB
+    timeline: ChapterTimeline
+
+    @property
+    def smil_href(self) -> str:
+        return f"smil/{self.section_id}.smil"
+
+
+@dataclass(frozen=True)
+class ReadAlong:
+    """Everything the EPUB needs to carry the narration and synchronise it with the text."""
+
+    chapters: tuple[OverlayChapter, ...]
+    narrator: str
+    granularity: Granularity = "sentence"
+
+    @property
+    def duration_ms(self) -> int:
+        return sum(c.timeline.duration_ms for c in self.chapters)
+
+
+def smil_document(chapter: OverlayChapter, granularity: Granularity) -> bytes:
+    root = etree.Element(f"{{{SMIL}}}smil", nsmap={None: SMIL, "epub": EPUB})  # type: ignore[dict-item]
+    root.set("version", "3.0")
+    body = etree.SubElement(root, f"{{{SMIL}}}body")
+    body.set(f"{{{EPUB}}}textref", f"../{chapter.document}")
+    for key, items in _groups(chapter.timeline.items):
+        if key is None or granularity == "paragraph":
+            target = body
+        else:
+            target = etree.SubElement(body, f"{{{SMIL}}}seq", id=f"seq-{key}")
+            target.set(f"{{{EPUB}}}textref", f"../{chapter.document}#{key}")
+        for fragment, begin, end in _clips(key, items, granularity):
+            _par(target, chapter, fragment, begin, end)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True))
+
+
+def clock(ms: int) -> str:
+    """A SMIL full clock value: 0:01:02.345."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def _groups(items: tuple[TimedItem, ...]) -> Iterator[tuple[str | None, list[TimedItem]]]:
+    """Sentences grouped by paragraph; headings stand alone (key None)."""
+    for key, run in groupby(items, key=lambda i: i.paragraph_id if i.kind == "sentence" else None):
+        if key is None:
+            for item in run:
+                yield None, [item]
+        else:
+            yield key, list(run)
+
+
+def _clips(
+    key: str | None, items: list[TimedItem], granularity: Granularity
+) -> list[tuple[str, int, int]]:
+    if granularity == "paragraph" and key is not None:
+        return [(key, items[0].start_ms, items[-1].end_ms)]
+    return [(item.id, item.start_ms, item.end_ms) for item in items if item.end_ms > item.start_ms]
+
+
+def _par(
+    parent: etree._Element, chapter: OverlayChapter, fragment: str, begin: int, end: int
+) -> None:
+    par = etree.SubElement(parent, f"{{{SMIL}}}par", id=f"par-{fragment}")
+    etree.SubElement(par, f"{{{SMIL}}}text", src=f"../{chapter.document}#{fragment}")
+    etree.SubElement(
+        par,
+        f"{{{SMIL}}}audio",
+        src=f"../{chapter.audio_href}",
+        clipBegin=clock(begin),
+        clipEnd=clock(end),
+    )
