@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from publisher.errors import ConfigError, InputError
+from publisher.files import read_side_file
 from publisher.metadata import load_book_toml, resolve_metadata, title_from_filename
 from publisher.model import Image, Manuscript, ParagraphBlock
 from publisher.readers.base import ReadResult
@@ -59,12 +60,7 @@ def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = Non
 
 def read_cover(path: Path) -> Image:
     """A JPEG or PNG cover image, checked by its bytes rather than its name."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cover image {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_COVER_BYTES:
-        raise ConfigError(f"cover image {path.name} is over {MAX_COVER_BYTES // 2**20} MB")
+    data = read_side_file(path, "cover image", MAX_COVER_BYTES)
     if data.startswith(b"\xff\xd8\xff"):
         return Image(data, "image/jpeg")
     if data.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -9,6 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from publisher.errors import ConfigError
+from publisher.files import read_side_file
 
 PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
 LEXICON_FILE = "lexicon.pls"
@@ -53,12 +54,7 @@ def find_lexicon(manuscript: Path, named: Path | None) -> Lexicon:
 
 def load_lexicon(path: Path) -> Lexicon:
     """Parse a PLS file; a malformed file or entry is an error that names its line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the lexicon ({exc.strerror or exc})") from None
-    if len(data) > MAX_LEXICON_BYTES:
-        raise ConfigError(f"{path}: a lexicon over {MAX_LEXICON_BYTES // 2**20} MB is refused")
+    data = read_side_file(path, "lexicon", MAX_LEXICON_BYTES)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
