@@ -20,6 +20,7 @@ from publisher.speech.engines import engine_names, load_engine
 from publisher.speech.lexicon import load_lexicon
 from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses
+from publisher.structure.topics import CHAPTER_MODES, ChapterMode, ChapterOptions
 from publisher.version import __version__
 
 _PAUSES = Pauses()
@@ -145,6 +146,28 @@ def main(verbose: bool) -> None:
     help="Silence after a chapter or section heading, in ms.",
 )
 @click.option(
+    "--chapters",
+    "chapter_mode",
+    type=click.Choice(CHAPTER_MODES),
+    default="auto",
+    show_default=True,
+    help="Chapters from headings, from topic shifts, or auto: headings when there are two or more.",
+)
+@click.option(
+    "--min-chapter-words",
+    type=click.IntRange(50),
+    default=ChapterOptions().min_words,
+    show_default=True,
+    help="Shortest chapter that topic segmentation makes.",
+)
+@click.option(
+    "--max-chapter-words",
+    type=click.IntRange(100),
+    default=ChapterOptions().max_words,
+    show_default=True,
+    help="Longest chapter that topic segmentation leaves whole.",
+)
+@click.option(
     "--no-epub-audio",
     "no_epub_audio",
     is_flag=True,
@@ -178,6 +201,9 @@ def build(
     paragraph_pause: int,
     scene_pause: int,
     heading_pause: int,
+    chapter_mode: ChapterMode,
+    min_chapter_words: int,
+    max_chapter_words: int,
     no_epub_audio: bool,
     overlay_granularity: Granularity,
     no_audio: bool,
@@ -210,6 +236,7 @@ def build(
         cover=cover,
         audio=not no_audio,
         epub_audio=not no_epub_audio,
+        chapters=_chapter_options(chapter_mode, min_chapter_words, max_chapter_words),
         overlay_granularity=overlay_granularity,
         engine=engine,
         voice=voice,
@@ -277,6 +304,14 @@ def normalize(text: str | None, language: str, lexicon: Path | None) -> None:
     )
     for line in source.splitlines() or [""]:
         click.echo(say(line))
+
+
+def _chapter_options(mode: ChapterMode, min_words: int, max_words: int) -> ChapterOptions:
+    if min_words >= max_words:
+        raise click.BadParameter(
+            "must be larger than --min-chapter-words", param_hint="--max-chapter-words"
+        )
+    return ChapterOptions(mode, min_words, max_words)
 
 
 def _clock(seconds: float) -> str:

@@ -12,6 +12,7 @@ from publisher.errors import ConfigError
 from publisher.formats.overlays import Granularity
 from publisher.metadata import normalise_language
 from publisher.speech.script import Pauses
+from publisher.structure.topics import ChapterOptions
 
 DEFAULT_OUTPUT = Path("output")
 
@@ -30,6 +31,7 @@ class BuildConfig:
     audio: bool = True
     epub_audio: bool = True  # narration and Media Overlays inside the EPUB
     overlay_granularity: Granularity = "sentence"
+    chapters: ChapterOptions = field(default_factory=ChapterOptions)
     engine: str | None = None  # None: Piper, or eSpeak NG for languages Piper lacks
     voice: str | None = None
     bitrate: int = DEFAULT_BITRATE

@@ -68,6 +68,7 @@ class HeadingBlock:
     level: int
     text: str
     label: str | None = None
+    generated: bool = False  # a title the publisher made (topic chapters, closing notes)
 
 
 @dataclass(frozen=True)

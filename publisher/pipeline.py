@@ -101,7 +101,7 @@ def publish(config: BuildConfig) -> BuildReport:
     with timings.stage("read"):
         manuscript = read_manuscript(config.input, config.overrides())
     with timings.stage("structure"):
-        book = build_book(manuscript)
+        book = build_book(manuscript, config.chapters)
         lexicon = find_lexicon(config.input, config.lexicon)
     # Choose the voice before anything is written, so a missing engine fails at once.
     narrator = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,6 +17,7 @@ from publisher.model import (
     Matter,
     Metadata,
     Paragraph,
+    ParagraphBlock,
     SceneBreak,
     Section,
     SectionKind,
@@ -23,6 +26,12 @@ from publisher.model import (
 )
 from publisher.structure.contents import block_heading, drop_contents
 from publisher.structure.sentences import split_sentences
+from publisher.structure.topics import (
+    ChapterOptions,
+    find_boundaries,
+    is_closing_note,
+    make_titles,
+)
 
 BODY_KINDS: frozenset[SectionKind] = frozenset(
     {"chapter", "part", "prologue", "epilogue", "interlude", "conclusion"}
@@ -53,12 +62,101 @@ class _Draft:
     blocks: tuple[Block, ...]
 
 
-def build_book(manuscript: Manuscript) -> Book:
-    blocks = drop_contents(manuscript.blocks)
+def build_book(manuscript: Manuscript, options: ChapterOptions | None = None) -> Book:
+    options = options or ChapterOptions()
+    blocks = _mark_closing_note(drop_contents(manuscript.blocks))
+    if _wants_topics(blocks, options):
+        blocks = _topic_chapters(blocks, options, manuscript.metadata.title)
     split = _split_levels(blocks)
     drafts = _drafts(blocks, split)
     sections = _number(drafts, max(split, default=1), manuscript.metadata)
     return Book(manuscript.metadata, tuple(sections), manuscript.cover)
+
+
+def _wants_topics(blocks: tuple[Block, ...], options: ChapterOptions) -> bool:
+    if options.mode != "auto":
+        return options.mode == "topics"
+    written = [b for b in blocks if isinstance(b, HeadingBlock) and not b.generated]
+    return len(written) < 2
+
+
+def _topic_chapters(
+    blocks: tuple[Block, ...], options: ChapterOptions, book_title: str
+) -> tuple[Block, ...]:
+    """Split every long run of text without headings at its topic shifts."""
+    levels = [b.level for b in blocks if isinstance(b, HeadingBlock)]
+    top = min(levels, default=2)
+    taken = [book_title, *(b.text for b in blocks if isinstance(b, HeadingBlock))]
+    result: list[Block] = []
+    run: list[Block] = []
+    previous: HeadingBlock | None = None
+    for block in [*blocks, None]:
+        if block is None or isinstance(block, HeadingBlock):
+            result += _split_run(run, previous, top, options, taken)
+            run = []
+            if block is not None:
+                result.append(block)
+                previous = block
+        else:
+            run.append(block)
+    return tuple(result)
+
+
+def _split_run(
+    run: list[Block],
+    heading: HeadingBlock | None,
+    top: int,
+    options: ChapterOptions,
+    taken: list[str],
+) -> list[Block]:
+    if heading is not None and heading.generated:
+        return run  # a closing note stays whole
+    paragraphs = [b for b in run if isinstance(b, ParagraphBlock)]
+    breaks = frozenset(
+        sum(1 for b in run[:i] if isinstance(b, ParagraphBlock))
+        for i, b in enumerate(run)
+        if isinstance(b, BreakBlock)
+    )
+    boundaries = find_boundaries([p.text for p in paragraphs], options, breaks)
+    if not boundaries:
+        return run
+    edges = [0, *boundaries, len(paragraphs)]
+    parts = [[p.text for p in paragraphs[a:b]] for a, b in itertools.pairwise(edges)]
+    titles = make_titles(parts, taken)
+    taken.extend(titles)
+    level = heading.level if heading is not None else top
+    openers = {id(paragraphs[b]): t for b, t in zip(boundaries, titles[1:], strict=True)}
+    result: list[Block] = []
+    if heading is None:
+        result.append(HeadingBlock(level, titles[0], generated=True))
+    for block in run:
+        if id(block) in openers:
+            # A scene break right before a topic boundary is the boundary itself.
+            if result and isinstance(result[-1], BreakBlock):
+                result.pop()
+            result.append(HeadingBlock(level, openers[id(block)], generated=True))
+        result.append(block)
+    return result
+
+
+def _mark_closing_note(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """An author's bio or a publication credit at the very end is back matter of its own."""
+    texts = [i for i, b in enumerate(blocks) if isinstance(b, ParagraphBlock)]
+    if len(texts) < 2:
+        return blocks
+    last = blocks[texts[-1]]
+    assert isinstance(last, ParagraphBlock)
+    if texts[-1] != len(blocks) - 1 or not is_closing_note(last.text):
+        return blocks
+    if isinstance(blocks[texts[-1] - 1], HeadingBlock):
+        return blocks  # it already has a heading of its own
+    levels = [b.level for b in blocks if isinstance(b, HeadingBlock)]
+    title = "About the Author" if _ABOUT.search(last.text) else "Publication Note"
+    note = HeadingBlock(min(levels, default=2), title, generated=True)
+    return (*blocks[:-1], note, last)
+
+
+_ABOUT = re.compile(r"\b(?:is|was) (?:a|an|the)\b|\bauthor of\b", re.IGNORECASE)
 
 
 def _drafts(blocks: tuple[Block, ...], split: tuple[int, ...]) -> list[_Draft]:
@@ -126,6 +224,19 @@ def _number(drafts: list[_Draft], deepest: int, metadata: Metadata) -> Iterator[
             yield Section(section_id, index, kind, matter, 0, None, metadata.title, content, False)
             continue
         found = block_heading(draft.heading)
+        if draft.heading.generated:
+            yield Section(
+                section_id,
+                index,
+                kind,
+                matter,
+                draft.depth,
+                None,
+                draft.heading.text,
+                content,
+                False,
+            )
+            continue
         yield Section(
             section_id, index, kind, matter, draft.depth, found.label, found.title, content
         )

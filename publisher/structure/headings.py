@@ -76,6 +76,7 @@ _NAMED: dict[str, HeadingKind] = {
     "further reading": "bibliography",
     "about the author": "about-the-author",
     "colophon": "colophon",
+    "publication note": "colophon",
     "appendix": "appendix",
     "contents": "contents",
     "table of contents": "contents",

@@ -1,0 +1,47 @@
+"""Scoring topic segmentation against labelled texts (used by tests and `make bench`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from publisher.model import ParagraphBlock
+from publisher.readers import read_manuscript
+from publisher.structure.segmentation_score import pk, window_diff
+from publisher.structure.topics import ChapterOptions, find_boundaries, is_closing_note
+
+
+@dataclass(frozen=True)
+class Score:
+    name: str
+    paragraphs: int
+    reference: tuple[int, ...]
+    found: tuple[int, ...]
+    pk: float
+    window_diff: float
+    pk_one_chapter: float  # the score of not segmenting at all, for comparison
+
+
+def score_text(manuscript: Path, labels: Path, options: ChapterOptions | None = None) -> Score:
+    """Segment a heading-less manuscript and compare with its labelled topic starts.
+
+    ``labels`` is a JSON list of the paragraph indices that open a topic; a closing note
+    (an author's bio) is left out, as the publisher makes it back matter.
+    """
+    blocks = read_manuscript(manuscript).blocks
+    paragraphs = [b.text for b in blocks if isinstance(b, ParagraphBlock)]
+    if paragraphs and is_closing_note(paragraphs[-1]):
+        paragraphs = paragraphs[:-1]
+    reference = tuple(json.loads(labels.read_text(encoding="utf-8")))
+    found = tuple(find_boundaries(paragraphs, options or ChapterOptions()))
+    units = len(paragraphs)
+    return Score(
+        manuscript.stem,
+        units,
+        reference,
+        found,
+        pk(reference, found, units),
+        window_diff(reference, found, units),
+        pk(reference, (), units),
+    )

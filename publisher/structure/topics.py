@@ -1,0 +1,278 @@
+"""Chapters for manuscripts without headings: topic shifts found by lexical cohesion, and
+short titles made from each part's own salient names and subjects.
+
+The method is TextTiling (Hearst, 1997) at paragraph granularity: a gap between paragraphs
+whose neighbourhoods share few content words is a valley of lexical cohesion; the deepest
+valleys become chapter boundaries, within bounds on chapter length. Scene breaks are strong
+evidence of a boundary. Everything runs on the text alone: no model, no download.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal, get_args
+
+ChapterMode = Literal["auto", "headings", "topics"]
+CHAPTER_MODES: tuple[ChapterMode, ...] = get_args(ChapterMode)
+
+WINDOW_WORDS = 160  # each side of a gap: about two paragraphs of context
+SCENE_BREAK_BONUS = 0.35
+
+
+@dataclass(frozen=True)
+class ChapterOptions:
+    mode: ChapterMode = "auto"
+    min_words: int = 250
+    max_words: int = 1500
+
+    def __post_init__(self) -> None:
+        if not 50 <= self.min_words < self.max_words:
+            raise ValueError("chapters need 50 <= min words < max words")
+
+
+STOPWORDS = frozenset(
+    """
+a about above after again against all almost also although always am among an and another
+any anyone anything are around as at away back be because been before being below between
+both but by came can cannot could did do does doing done down during each either else enough
+even ever every few first for from further get gets getting give given go goes going gone got
+had has have having he her here hers herself him himself his how however i if in into is it
+its itself just last least less let like made make makes many may me might mine more most
+much must my myself never new next no nor not nothing now of off often on once one only or
+other others our ours ourselves out over own perhaps quite rather really right said same say
+says see seem seemed seems several shall she should since so some something sometimes still
+such take taken than that the their theirs them themselves then there these they thing things
+think this those though three through thus to too took two under until up upon us very was
+way we well went were what whatever when where whether which while who whom whose why will
+with within without would yet you your yours yourself yourselves year years day days time
+times people man men woman women mr mrs ms dr asked told says saying put came come comes
+know knew known want wanted looked look looks told tell began begin
+half hundred hundreds thousand thousands million millions billion four five six seven eight
+nine eleven twelve twenty thirty forty fifty morning evening afternoon night week month life
+living question answer part kind sort lot side end open gain gained change changed raised
+""".split()
+)
+
+
+def find_boundaries(
+    paragraphs: Sequence[str], options: ChapterOptions, breaks_before: frozenset[int] = frozenset()
+) -> list[int]:
+    """Indices of the paragraphs that open a new chapter (never 0)."""
+    words = [len(p.split()) for p in paragraphs]
+    total = sum(words)
+    # A short essay still deserves landmarks: the minimum shrinks with the text, to no less
+    # than about a minute of listening.
+    options = replace(options, min_words=min(options.min_words, max(120, total // 6)))
+    if total < 2 * options.min_words or len(paragraphs) < 3:
+        return []
+    bags = [Counter(_stems(p)) for p in paragraphs]
+    depths = _depths(_gap_similarities(bags, words))
+    for gap in breaks_before:
+        if 0 < gap < len(paragraphs):
+            depths[gap - 1] += SCENE_BREAK_BONUS
+    return _choose(depths, words, options)
+
+
+def _stems(text: str) -> list[str]:
+    tokens = re.findall(r"[^\W\d_][\w'’-]*", text.lower())
+    return [_stem(t) for t in tokens if len(t) > 2 and t not in STOPWORDS]
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper: enough to make "ferry" and "ferries" one term."""
+    word = word.replace("’", "'").removesuffix("'s")
+    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def _gap_similarities(bags: list[Counter[str]], words: list[int]) -> list[float]:
+    """Cosine similarity of the word windows before and after each paragraph gap."""
+    similarities = []
+    for gap in range(1, len(bags)):
+        left = _window(bags, words, range(gap - 1, -1, -1))
+        right = _window(bags, words, range(gap, len(bags)))
+        similarities.append(_cosine(left, right))
+    return similarities
+
+
+def _window(bags: list[Counter[str]], words: list[int], order: range) -> Counter[str]:
+    window: Counter[str] = Counter()
+    taken = 0
+    for index in order:
+        window.update(bags[index])
+        taken += words[index]
+        if taken >= WINDOW_WORDS:
+            break
+    return window
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    dot = sum(count * b[term] for term, count in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def _depths(similarities: list[float]) -> list[float]:
+    """How far each gap sits below the peaks reached by climbing left and right from it
+    (TextTiling's depth score)."""
+    depths = []
+    for index, value in enumerate(similarities):
+        left = index
+        while left > 0 and similarities[left - 1] >= similarities[left]:
+            left -= 1
+        right = index
+        while right < len(similarities) - 1 and similarities[right + 1] >= similarities[right]:
+            right += 1
+        depths.append((similarities[left] - value) + (similarities[right] - value))
+    return depths
+
+
+def _choose(depths: list[float], words: list[int], options: ChapterOptions) -> list[int]:
+    """The deepest gaps, within the length bounds; deep enough by TextTiling's cut-off."""
+    mean = sum(depths) / len(depths)
+    spread = math.sqrt(sum((d - mean) ** 2 for d in depths) / len(depths))
+    cutoff = mean - spread / 2
+    starts = [0] + [sum(words[:i]) for i in range(1, len(words) + 1)]
+    total = starts[-1]
+    chosen: list[int] = []
+    for gap in sorted(range(len(depths)), key=lambda g: -depths[g]):
+        boundary = gap + 1
+        if depths[gap] < cutoff and _longest(chosen, starts) <= options.max_words:
+            break
+        if _fits(boundary, chosen, starts, options.min_words):
+            chosen.append(boundary)
+        if total / (len(chosen) + 1) < options.min_words * 1.5:
+            break
+    return sorted(chosen)
+
+
+def _fits(boundary: int, chosen: list[int], starts: list[int], min_words: int) -> bool:
+    edges = sorted([0, *chosen, len(starts) - 1])
+    for left, right in itertools.pairwise(edges):
+        if left < boundary < right:
+            before = starts[boundary] - starts[left]
+            after = starts[right] - starts[boundary]
+            return before >= min_words and after >= min_words
+    return False
+
+
+def _longest(chosen: list[int], starts: list[int]) -> int:
+    edges = [0, *sorted(chosen), len(starts) - 1]
+    return max(starts[b] - starts[a] for a, b in itertools.pairwise(edges))
+
+
+# --- titles ---------------------------------------------------------------------------
+
+_NAME = re.compile(
+    r"(?<![\w'’])((?:[A-Z][\w'’-]+)(?:\s+(?:of|de|van|von|the|la|le)?\s*[A-Z][\w'’-]+){0,3})"
+)
+_NOT_NAMES = frozenset(
+    """
+The A An And But In On At It He She They We I His Her Their This That These Those There Then
+When While If So Not No Yes Nobody Everyone Some Many Most Several Over Under After Before
+One Two Three Four Five Six Seven Eight Nine Ten Monday Tuesday Wednesday Thursday Friday
+Saturday Sunday January February March April May June July August September October November
+December Mr Mrs Ms Dr Why What Who How Where Even Only Both Each Every Between Across Around
+By For From With Without To Of As Yet Still Nor Or Its Our My Your European English Irish
+""".split()
+)
+
+
+def make_titles(parts: Sequence[Sequence[str]], avoid: Sequence[str] = ()) -> list[str]:
+    """A short title for each part, from what distinguishes it from the other parts."""
+    name_counts = [_names(part) for part in parts]
+    term_counts = [_stem_counts(_content_terms(" ".join(part))) for part in parts]
+    titles: list[str] = []
+    used = {a.casefold() for a in avoid}
+    for index in range(len(parts)):
+        candidates = _candidates(index, name_counts, term_counts)
+        title = next((c for c in candidates if c.casefold() not in used), f"Part {index + 1}")
+        used.add(title.casefold())
+        titles.append(title)
+    return titles
+
+
+def _names(paragraphs: Sequence[str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for paragraph in paragraphs:
+        for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
+            for found in _NAME.finditer(sentence):
+                name = re.sub(r"['’]s$", "", found.group(1).strip())
+                first = name.split()[0]
+                if found.start() == 0 and len(name.split()) == 1:
+                    continue  # a capital at the start of a sentence says nothing
+                if first in _NOT_NAMES:
+                    name = " ".join(name.split()[1:])
+                if name and name.split()[0] not in _NOT_NAMES:
+                    counts[name] += 1
+    return counts
+
+
+def _content_terms(text: str) -> list[str]:
+    """Words that stand after a determiner somewhere in the text: nouns, near enough."""
+    nouns = set(_AFTER_DETERMINER.findall(text))
+    return [
+        w
+        for w in re.findall(r"\b[a-z][a-z'-]{3,}\b", text)
+        if w in nouns and w not in STOPWORDS and not w.endswith(("ly", "'s"))
+    ]
+
+
+_AFTER_DETERMINER = re.compile(
+    r"\b(?:the|a|an|his|her|their|its|this|that|our|my|your|every|each)\s+([a-z][a-z'-]{3,})\b"
+)
+
+
+def _stem_counts(words: list[str]) -> Counter[str]:
+    """Counts by stem, each under its most frequent spelling ("ferries" counts for "ferry")."""
+    by_stem: dict[str, Counter[str]] = {}
+    for word in words:
+        by_stem.setdefault(_stem(word), Counter())[word] += 1
+    return Counter({forms.most_common(1)[0][0]: sum(forms.values()) for forms in by_stem.values()})
+
+
+def _distinctive(index: int, counts: list[Counter[str]]) -> list[tuple[float, str]]:
+    """Terms by frequency here times how rare they are in the other parts."""
+    scored = []
+    for term, count in counts[index].items():
+        elsewhere = sum(1 for i, other in enumerate(counts) if i != index and term in other)
+        scored.append((count * math.log((1 + len(counts)) / (1 + elsewhere)), term))
+    return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
+def _candidates(index: int, names: list[Counter[str]], terms: list[Counter[str]]) -> list[str]:
+    top_names = [n for score, n in _distinctive(index, names) if score > 0 and names[index][n] > 1]
+    top_terms = [t for score, t in _distinctive(index, terms) if score > 0 and terms[index][t] > 1]
+    candidates = []
+    for name in top_names[:3]:
+        for term in top_terms[:3]:
+            if term not in name.lower():
+                candidates.append(f"{name} and the {term.capitalize()}")
+        candidates.append(name)
+    for first, second in itertools.pairwise(top_terms[:4]):
+        candidates.append(f"The {first.capitalize()} and the {second.capitalize()}")
+    return [c for c in candidates if 2 <= len(c.split()) <= 6]
+
+
+# --- closing notes ----------------------------------------------------------------------
+
+_CLOSING = re.compile(
+    r"\b(?:is|was) (?:a|an|the) (?:[\w-]+ ){0,4}(?:author|writer|journalist|broadcaster|"
+    r"novelist|poet|editor|correspondent|reporter|professor|lecturer|historian|critic)\b"
+    r"|\bis the author of\b|\bpublished by\b|\bfirst (?:appeared|published) in\b"
+    r"|\bthis (?:article|essay|story) (?:was|is|first)\b|^©|\bcopyright\b",
+    re.IGNORECASE,
+)
+MAX_CLOSING_WORDS = 90
+
+
+def is_closing_note(paragraph: str) -> bool:
+    """ "X is a writer based in Mayo. Her book ... is published by Y." and similar credits."""
+    return len(paragraph.split()) <= MAX_CLOSING_WORDS and bool(_CLOSING.search(paragraph))

@@ -1,0 +1,101 @@
+"""Chapters for manuscripts without headings: boundaries, titles, closing notes, scores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from publisher import BuildConfig, publish
+from publisher.readers import read_manuscript
+from publisher.structure.chapters import build_book
+from publisher.structure.evaluation import score_text
+from publisher.structure.segmentation_score import pk, window_diff
+from publisher.structure.topics import ChapterOptions, is_closing_note
+
+from .conftest import DATA, SOURCE
+
+ARTICLE = SOURCE / "the-last-ferry-to-inishcarrow.txt"
+TOPICS = DATA / "topics"
+LABELLED = [
+    (ARTICLE, TOPICS / "the-last-ferry-to-inishcarrow.boundaries.json"),
+    (
+        TOPICS / "the-library-on-quay-street.txt",
+        TOPICS / "the-library-on-quay-street.boundaries.json",
+    ),
+    (TOPICS / "a-year-with-the-bees.txt", TOPICS / "a-year-with-the-bees.boundaries.json"),
+]
+
+
+def test_a_3000_word_article_gets_a_handful_of_titled_chapters_and_back_matter(
+    tmp_path: Path,
+) -> None:
+    report = publish(BuildConfig(ARTICLE, tmp_path, audio=False))
+    chapters = json.loads((report.folder / "report.json").read_text())["chapters"]
+    body = [c for c in chapters if c["matter"] == "body"]
+    assert 3 <= len(body) <= 7
+    assert chapters[-1]["kind"] == "about-the-author" and chapters[-1]["matter"] == "back"
+    titles = [c["title"] for c in chapters]
+    assert len(set(titles)) == len(titles)
+    assert all(c["title_generated"] for c in chapters)
+    for section, chapter in zip(report.book.sections, body, strict=False):
+        words = chapter["title"].split()
+        assert 2 <= len(words) <= 6, chapter["title"]
+        first_sentence = section.sentences[0].text
+        assert not first_sentence.startswith(chapter["title"]), "a truncated first sentence"
+    assert all(c["words"] >= 250 for c in body)
+
+
+def test_headings_mode_keeps_a_heading_less_article_whole() -> None:
+    book = build_book(read_manuscript(ARTICLE), ChapterOptions(mode="headings"))
+    assert [s.kind for s in book.sections] == ["preamble", "about-the-author"]
+
+
+def test_auto_mode_keeps_the_headings_a_manuscript_has() -> None:
+    book = build_book(read_manuscript(SOURCE / "the-cartographer-of-small-rivers.md"))
+    assert all(s.from_manuscript for s in book.sections)
+
+
+def test_length_bounds_limit_the_number_of_chapters() -> None:
+    few = build_book(read_manuscript(ARTICLE), ChapterOptions(min_words=900, max_words=3000))
+    assert len([s for s in few.sections if s.matter == "body"]) <= 3
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "closing"),
+    [
+        ("Niamh Redfern is a writer and broadcaster based in Mayo.", True),
+        ("Jo Bloggs is the author of Small Hours (Harbour Press, 2021).", True),
+        ("This article first appeared in The Coastal Review.", True),
+        ("Her latest novel is published by Fenwick & Hale.", True),
+        ("He was a writer once, before the war, and he never forgot it, though he tried.", True),
+        ("The ferry left at six, as it always did, and nobody watched it go.", False),
+        ("The author of the report, a civil servant, refused to comment. " * 8, False),
+    ],
+)
+def test_closing_notes_are_recognised(paragraph: str, closing: bool) -> None:
+    assert is_closing_note(paragraph) is closing
+
+
+def test_pk_and_windowdiff_score_known_segmentations() -> None:
+    reference = [4, 8]
+    assert pk(reference, reference, 12) == 0.0 and window_diff(reference, reference, 12) == 0.0
+    assert pk(reference, [], 12) > pk(reference, [4], 12) > 0.0
+    assert window_diff(reference, [3, 4, 5, 8], 12) > window_diff(reference, [4, 8], 12)
+
+
+@pytest.mark.parametrize(("manuscript", "labels"), LABELLED, ids=lambda p: Path(p).stem)
+def test_segmentation_beats_leaving_the_text_whole(manuscript: Path, labels: Path) -> None:
+    score = score_text(manuscript, labels)
+    assert score.found, "no boundary found"
+    assert score.pk < score.pk_one_chapter
+
+
+def test_mean_scores_stay_within_the_measured_bound() -> None:
+    # Measured when the method was written: mean Pk 0.33, WindowDiff 0.33 on these three
+    # texts (leaving them whole scores 1.0 on the short ones). The bound catches a
+    # regression; the goal of Pk <= 0.25 is not met yet.
+    scores = [score_text(m, labels) for m, labels in LABELLED]
+    assert sum(s.pk for s in scores) / len(scores) <= 0.4
+    assert sum(s.window_diff for s in scores) / len(scores) <= 0.4
