@@ -30,6 +30,7 @@ FIELDS = (
 )
 ALIASES = {"authors": "author", "creator": "author", "lang": "language", "isbn": "identifier"}
 BOOK_TOML = "book.toml"
+CHAPTER_TITLES = "chapter_titles"
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -54,10 +55,27 @@ def metadata_fields(
 
 
 def load_book_toml(manuscript: Path) -> dict[str, str]:
-    """Read book.toml beside the manuscript, if there is one."""
+    """Read the metadata in book.toml beside the manuscript, if there is one."""
+    path, table, source = _book_table(manuscript)
+    fields = {k: v for k, v in table.items() if k != CHAPTER_TITLES}
+    return metadata_fields(fields, str(path), _toml_key_lines(source)) if table else {}
+
+
+def load_chapter_titles(manuscript: Path) -> tuple[str, ...]:
+    """An editor's titles for generated chapters, in order: ``chapter_titles = [...]``."""
+    path, table, source = _book_table(manuscript)
+    titles = table.get(CHAPTER_TITLES, [])
+    line = _toml_key_lines(source).get(CHAPTER_TITLES)
+    where = f"{path}, line {line}" if line else str(path)
+    if not isinstance(titles, list) or not all(isinstance(t, str) and t.strip() for t in titles):
+        raise ConfigError(f"{where}: {CHAPTER_TITLES} must be a list of non-empty titles")
+    return tuple(" ".join(t.split()) for t in titles)
+
+
+def _book_table(manuscript: Path) -> tuple[Path, dict[str, Any], str]:
     path = manuscript.parent / BOOK_TOML
     if not path.is_file():
-        return {}
+        return path, {}, ""
     try:
         source = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -66,8 +84,8 @@ def load_book_toml(manuscript: Path) -> dict[str, str]:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = data.get("book", data) if isinstance(data.get("book"), dict) else data
-    return metadata_fields(table, str(path), _toml_key_lines(source))
+    table = data["book"] if isinstance(data.get("book"), dict) else data
+    return path, table, source
 
 
 def resolve_metadata(layers: Sequence[Mapping[str, str]], fallback_title: str) -> Metadata:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from publisher.formats.overlays import OverlayChapter, ReadAlong
 from publisher.formats.playlist import Track, m3u8
 from publisher.formats.verify import verify_epub
 from publisher.formats.xhtml import section_file
+from publisher.metadata import load_chapter_titles
 from publisher.model import Book, Manuscript, book_text
 from publisher.narration import AudioSettings, ChapterFile, Narrator, choose_narrator, narrate_book
 from publisher.output import Staging, make_slug, staged_book
@@ -101,7 +102,8 @@ def publish(config: BuildConfig) -> BuildReport:
     with timings.stage("read"):
         manuscript = read_manuscript(config.input, config.overrides())
     with timings.stage("structure"):
-        book = build_book(manuscript, config.chapters)
+        chapter_options = replace(config.chapters, titles=load_chapter_titles(config.input))
+        book = build_book(manuscript, chapter_options)
         lexicon = find_lexicon(config.input, config.lexicon)
     # Choose the voice before anything is written, so a missing engine fails at once.
     narrator = None

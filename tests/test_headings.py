@@ -36,6 +36,9 @@ HEADINGS = [
     ("IV. THE STORM", "chapter", "IV", "THE STORM", 4),
     ("12.", "chapter", "12", None, 12),
     ("   Chapter   7   ", "chapter", "Chapter 7", None, 7),
+    ("1.2 Methods", "chapter", "1.2", "Methods", 1),
+    ("3.1.4. Results and Discussion", "chapter", "3.1.4", "Results and Discussion", 3),
+    ("1. Introduction", "chapter", "1", "Introduction", 1),
 ]
 
 PROSE = [
@@ -56,6 +59,10 @@ PROSE = [
     "PREFACE TO A LIFE THAT WAS NEVER WRITTEN DOWN BY ANYONE AT ALL IN THE WHOLE WIDE WORLD",
     "",
     "* * *",
+    "1.2 million people came.",
+    "STOP SHOUTING AT ME!",
+    "I SAID NO",
+    "GET OUT, ALL OF YOU.",
 ]
 
 
@@ -71,6 +78,11 @@ def test_heading_lines_are_recognised_with_label_title_and_number(
 @pytest.mark.parametrize("line", PROSE)
 def test_prose_lines_are_not_headings(line: str) -> None:
     assert match_heading(line) is None
+
+
+def test_decimal_sections_nest_one_level_per_number() -> None:
+    levels = [match_heading(line) for line in ("1. Introduction", "1.2 Methods", "1.2.3 Samples")]
+    assert [found.level for found in levels if found] == [2, 3, 4]
 
 
 def test_parts_sit_above_chapters() -> None:

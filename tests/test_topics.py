@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher import BuildConfig, publish
+from publisher import BuildConfig, ConfigError, publish
 from publisher.readers import read_manuscript
 from publisher.structure.chapters import build_book
 from publisher.structure.evaluation import score_text
@@ -99,3 +99,21 @@ def test_mean_scores_stay_within_the_measured_bound() -> None:
     scores = [score_text(m, labels) for m, labels in LABELLED]
     assert sum(s.pk for s in scores) / len(scores) <= 0.4
     assert sum(s.window_diff for s in scores) / len(scores) <= 0.4
+
+
+def test_an_editor_overrides_generated_titles_in_book_toml(tmp_path: Path) -> None:
+    manuscript = tmp_path / "article.txt"
+    manuscript.write_bytes(ARTICLE.read_bytes())
+    (tmp_path / "book.toml").write_text('chapter_titles = ["The Crossing", "Who Pays"]\n')
+    report = publish(BuildConfig(manuscript, tmp_path / "out", audio=False))
+    chapters = json.loads((report.folder / "report.json").read_text())["chapters"]
+    assert [c["title"] for c in chapters[:2]] == ["The Crossing", "Who Pays"]
+    assert [c["title_generated"] for c in chapters[:3]] == [False, False, True]
+
+
+def test_a_bad_chapter_titles_entry_names_the_file_and_line(tmp_path: Path) -> None:
+    manuscript = tmp_path / "article.txt"
+    manuscript.write_text("Some text.\n")
+    (tmp_path / "book.toml").write_text('title = "X"\nchapter_titles = "not a list"\n')
+    with pytest.raises(ConfigError, match=r"book.toml, line 2: chapter_titles must be a list"):
+        publish(BuildConfig(manuscript, tmp_path / "out", audio=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from publisher.model import (
     Block,
@@ -99,7 +99,20 @@ def _topic_chapters(
                 previous = block
         else:
             run.append(block)
-    return tuple(result)
+    return tuple(_editor_titles(result, {id(b) for b in blocks}, options.titles))
+
+
+def _editor_titles(blocks: list[Block], original: set[int], titles: tuple[str, ...]) -> list[Block]:
+    """Replace generated chapter titles, in order, with the editor's (book.toml)."""
+    given = iter(titles)
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, HeadingBlock) and block.generated and id(block) not in original:
+            title = next(given, None)
+            if title is not None:
+                block = replace(block, text=title, generated=False)
+        result.append(block)
+    return result
 
 
 def _split_run(

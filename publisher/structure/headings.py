@@ -113,7 +113,12 @@ def match_heading(line: str) -> HeadingMatch | None:
     line = " ".join(line.split())
     if not line or len(line.split()) > MAX_HEADING_WORDS or len(line) > 120:
         return None
-    return _match_numbered(line) or _match_named(line) or _match_bare_number(line)
+    return (
+        _match_numbered(line)
+        or _match_named(line)
+        or _match_bare_number(line)
+        or _match_decimal_section(line)
+    )
 
 
 def describe_heading(text: str) -> HeadingMatch:
@@ -204,6 +209,25 @@ def _match_named(line: str) -> HeadingMatch | None:
     if label is not None and label.isupper() and len(line) > len(label) + 3 and title is None:
         return None
     return HeadingMatch(kind, label, _clean(title), None, 2)
+
+
+# Report-style numbering: "1.2 Methods", "3.1.4. Results"; each level of numbering is one
+# level deeper, so "1.2" sits inside "1. Introduction".
+_DECIMAL_SECTION = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?P<title>\S.*?)\s*$")
+
+
+def _match_decimal_section(line: str) -> HeadingMatch | None:
+    m = _DECIMAL_SECTION.match(line)
+    if m is None or not _is_heading_title(m.group("title"), needs_separator=True):
+        return None
+    depth = m.group("label").count(".")
+    return HeadingMatch(
+        "chapter",
+        m.group("label"),
+        _clean(m.group("title")),
+        heading_number(m.group("label").split(".")[0]),
+        2 + depth,
+    )
 
 
 def _match_bare_number(line: str) -> HeadingMatch | None:

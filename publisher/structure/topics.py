@@ -29,6 +29,8 @@ class ChapterOptions:
     mode: ChapterMode = "auto"
     min_words: int = 250
     max_words: int = 1500
+    # An editor's titles for the generated chapters, in order (book.toml chapter_titles).
+    titles: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 50 <= self.min_words < self.max_words:
