@@ -321,6 +321,9 @@ CASES: dict[str, list[tuple[str, str, str | None]]] = {
         ("2 tbsp of sugar", "two tablespoons of sugar", None),
         ("Covid-19 cases", "Covid nineteen cases", None),
         ("J. K. Rowling", "J-K Rowling", None),
+        ("It was 5 p.m. Then he left.", "It was five P-M. Then he left.", None),
+        ("The BBC. Then more.", "The B-B-C. Then more.", None),
+        ("Room 4B. Bring lunch.", "Room four-B. Bring lunch.", None),
     ],
     "sentences from the wild": [
         (

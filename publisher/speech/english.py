@@ -782,8 +782,8 @@ def phone_numbers(m: re.Match[str], rules: Rules) -> str:
 
 @_sub(r"(?<![\w.])(?P<n>\d+)(?P<letter>[A-Z])\b")
 def house_numbers(m: re.Match[str], rules: Rules) -> str:
-    """ "221B" -> "two hundred and twenty-one B"."""
-    return f"{cardinal(int(m.group('n')), rules)} {m.group('letter')}"
+    """ "221B" -> "two hundred and twenty-one-B"."""
+    return f"{cardinal(int(m.group('n')), rules)}-{m.group('letter')}"
 
 
 @_sub(r"(?<![\w.])(?P<n>\d+)\s?(?P<suffix>st|nd|rd|th|ST|ND|RD|TH)\b")
@@ -990,7 +990,9 @@ def temperatures(m: re.Match[str], rules: Rules) -> str:
 
 # Initials before a surname lose their full stops, so "T. Egerton" is not read as a
 # sentence end, and run together as letters: "J. K. Rowling" -> "J-K Rowling".
-@_sub(r"(?<![\w.])(?P<initials>(?:[A-Z]\.\s*){1,4})(?=[A-Z][a-z])")
+# A letter after a hyphen ends a spelled form ("P-M.", "four-B."): its full stop ends the
+# sentence and is kept.
+@_sub(r"(?<![\w.-])(?P<initials>(?:[A-Z]\.\s*){1,4})(?=[A-Z][a-z])")
 def initials(m: re.Match[str], rules: Rules) -> str:
     return "-".join(re.findall(r"[A-Z]", m.group("initials"))) + " "
 
