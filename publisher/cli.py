@@ -20,7 +20,12 @@ from publisher.speech.engines import engine_names, load_engine
 from publisher.speech.lexicon import load_lexicon
 from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses
-from publisher.structure.topics import CHAPTER_MODES, ChapterMode, ChapterOptions
+from publisher.structure.topics import (
+    CHAPTER_MODES,
+    DEFAULT_MIN_WORDS,
+    ChapterMode,
+    ChapterOptions,
+)
 from publisher.version import __version__
 
 _PAUSES = Pauses()
@@ -156,9 +161,8 @@ def main(verbose: bool) -> None:
 @click.option(
     "--min-chapter-words",
     type=click.IntRange(50),
-    default=ChapterOptions().min_words,
-    show_default=True,
-    help="Shortest chapter that topic segmentation makes.",
+    help=f"Shortest chapter that topic segmentation makes. [default: {DEFAULT_MIN_WORDS}, "
+    "less for a short text]",
 )
 @click.option(
     "--max-chapter-words",
@@ -306,8 +310,8 @@ def normalize(text: str | None, language: str, lexicon: Path | None) -> None:
         click.echo(say(line))
 
 
-def _chapter_options(mode: ChapterMode, min_words: int, max_words: int) -> ChapterOptions:
-    if min_words >= max_words:
+def _chapter_options(mode: ChapterMode, min_words: int | None, max_words: int) -> ChapterOptions:
+    if (min_words or DEFAULT_MIN_WORDS) >= max_words:
         raise click.BadParameter(
             "must be larger than --min-chapter-words", param_hint="--max-chapter-words"
         )

@@ -23,7 +23,7 @@ from publisher.speech.engines import DEFAULT_ENGINE, load_engine
 from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses, section_script
 from publisher.structure.chapters import build_book
-from publisher.structure.evaluation import score_text
+from publisher.structure.evaluation import labelled_texts, score_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MANUSCRIPT = ROOT / "source" / "the-last-ferry-to-inishcarrow.txt"
@@ -74,16 +74,13 @@ def main() -> None:
 
 def print_segmentation_scores() -> None:
     """Topic segmentation against the labelled heading-less texts (Pk, WindowDiff)."""
-    labels = sorted((ROOT / "tests" / "data" / "topics").glob("*.boundaries.json"))
     print("\ntopic segmentation (lower is better; 1 chapter = the score of not splitting)")
     scores = []
-    for label in labels:
-        name = label.name.removesuffix(".boundaries.json")
-        text = next(p for p in (ROOT / "source", label.parent) if (p / f"{name}.txt").exists())
-        score = score_text(text / f"{name}.txt", label)
+    for text, labels in labelled_texts(ROOT / "tests" / "data" / "topics", ROOT / "source"):
+        score = score_text(text, labels)
         scores.append(score)
         print(
-            f"  {name:<34} Pk {score.pk:.3f}  WindowDiff {score.window_diff:.3f}  "
+            f"  {score.name:<34} Pk {score.pk:.3f}  WindowDiff {score.window_diff:.3f}  "
             f"(1 chapter: Pk {score.pk_one_chapter:.3f})"
         )
     mean_pk = sum(s.pk for s in scores) / len(scores)

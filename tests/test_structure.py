@@ -312,3 +312,20 @@ def test_markdown_comments_are_dropped_but_other_html_is_kept_as_text() -> None:
         "Text here <b>bold</b>.",
         "<div>Raw</div>",
     ]
+
+
+def test_a_subtitle_on_the_line_under_the_title_is_metadata_not_the_first_paragraph() -> None:
+    book = book_of(DATA / "topics" / "the-linen-mill-at-ballymore.txt")
+    assert (book.metadata.title, book.metadata.subtitle) == (
+        "The Linen Mill at Ballymore",
+        "A talk given to the Ballymore Historical Society",
+    )
+    first = book.sections[0].content[0]
+    assert isinstance(first, Paragraph)
+    assert first.sentences[0].text.startswith("Thank you all for coming out")
+
+
+def test_two_lines_of_prose_at_the_top_are_not_a_title_block() -> None:
+    text = "It was late.\nNobody came.\n\nThe end of the story, which is long enough to read.\n"
+    result = read_plaintext(text)
+    assert "title" not in result.metadata and "subtitle" not in result.metadata

@@ -10,7 +10,7 @@ import pytest
 from publisher import BuildConfig, ConfigError, publish
 from publisher.readers import read_manuscript
 from publisher.structure.chapters import build_book
-from publisher.structure.evaluation import score_text
+from publisher.structure.evaluation import labelled_texts, score_text
 from publisher.structure.segmentation_score import pk, window_diff
 from publisher.structure.topics import ChapterOptions, is_closing_note
 
@@ -18,14 +18,7 @@ from .conftest import DATA, SOURCE
 
 ARTICLE = SOURCE / "the-last-ferry-to-inishcarrow.txt"
 TOPICS = DATA / "topics"
-LABELLED = [
-    (ARTICLE, TOPICS / "the-last-ferry-to-inishcarrow.boundaries.json"),
-    (
-        TOPICS / "the-library-on-quay-street.txt",
-        TOPICS / "the-library-on-quay-street.boundaries.json",
-    ),
-    (TOPICS / "a-year-with-the-bees.txt", TOPICS / "a-year-with-the-bees.boundaries.json"),
-]
+LABELLED = labelled_texts(TOPICS, SOURCE)
 
 
 def test_a_3000_word_article_gets_a_handful_of_titled_chapters_and_back_matter(
@@ -34,7 +27,8 @@ def test_a_3000_word_article_gets_a_handful_of_titled_chapters_and_back_matter(
     report = publish(BuildConfig(ARTICLE, tmp_path, audio=False))
     chapters = json.loads((report.folder / "report.json").read_text())["chapters"]
     body = [c for c in chapters if c["matter"] == "body"]
-    assert 3 <= len(body) <= 7
+    # 3,084 words, about 20 minutes of listening: landmarks every two to five minutes.
+    assert 4 <= len(body) <= 10
     assert chapters[-1]["kind"] == "about-the-author" and chapters[-1]["matter"] == "back"
     titles = [c["title"] for c in chapters]
     assert len(set(titles)) == len(titles)
@@ -92,13 +86,18 @@ def test_segmentation_beats_leaving_the_text_whole(manuscript: Path, labels: Pat
     assert score.pk < score.pk_one_chapter
 
 
-def test_mean_scores_stay_within_the_measured_bound() -> None:
-    # Measured when the method was written: mean Pk 0.33, WindowDiff 0.33 on these three
-    # texts (leaving them whole scores 1.0 on the short ones). The bound catches a
-    # regression; the goal of Pk <= 0.25 is not met yet.
+def test_there_are_at_least_five_labelled_texts_of_several_lengths() -> None:
+    words = [len(text.read_text(encoding="utf-8").split()) for text, _ in LABELLED]
+    assert len(words) >= 5 and min(words) < 1000 < 2500 < max(words)
+
+
+def test_mean_pk_meets_the_target_of_a_quarter() -> None:
+    # Measured: mean Pk 0.24 and WindowDiff 0.24 on the five texts (0.12 to 0.38 each;
+    # leaving a text whole scores 0.5 to 1.0). The bound is the target itself: a change
+    # that makes segmentation worse than a quarter fails here, not in an editor's hands.
     scores = [score_text(m, labels) for m, labels in LABELLED]
-    assert sum(s.pk for s in scores) / len(scores) <= 0.4
-    assert sum(s.window_diff for s in scores) / len(scores) <= 0.4
+    assert sum(s.pk for s in scores) / len(scores) <= 0.25
+    assert sum(s.window_diff for s in scores) / len(scores) <= 0.25
 
 
 def test_an_editor_overrides_generated_titles_in_book_toml(tmp_path: Path) -> None:
@@ -117,3 +116,8 @@ def test_a_bad_chapter_titles_entry_names_the_file_and_line(tmp_path: Path) -> N
     (tmp_path / "book.toml").write_text('title = "X"\nchapter_titles = "not a list"\n')
     with pytest.raises(ConfigError, match=r"book.toml, line 2: chapter_titles must be a list"):
         publish(BuildConfig(manuscript, tmp_path / "out", audio=False))
+
+
+def test_a_minimum_the_user_sets_is_kept_even_for_a_short_text() -> None:
+    assert ChapterOptions(min_words=900).shortest_chapter(1200) == 900
+    assert ChapterOptions().shortest_chapter(1200) < ChapterOptions().shortest_chapter(9000)

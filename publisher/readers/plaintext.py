@@ -50,7 +50,19 @@ def _title_block(lines: list[str]) -> tuple[dict[str, str], int]:
     standalone = first_no + 1 >= len(lines) or not lines[first_no + 1].strip()
     if standalone and _is_title_candidate(first) and len(found) > 1:
         return {"title": soften_caps(first)}, first_no + 1
-    return {}, 0
+    return _title_and_subtitle(lines, found)
+
+
+def _title_and_subtitle(
+    lines: list[str], found: list[tuple[int, str]]
+) -> tuple[dict[str, str], int]:
+    """ "TITLE" with a "subtitle" on the very next line, a blank line, then the text."""
+    if len(found) < 3 or found[1][0] != found[0][0] + 1 or lines[found[1][0] + 1].strip():
+        return {}, 0
+    (_, title), (subtitle_no, subtitle) = found[:2]
+    if not (_is_title_candidate(title) and _is_title_candidate(subtitle)):
+        return {}, 0
+    return {"title": soften_caps(title), "subtitle": soften_caps(subtitle)}, subtitle_no + 1
 
 
 def _is_title_candidate(line: str) -> bool:

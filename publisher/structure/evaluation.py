@@ -23,6 +23,17 @@ class Score:
     pk_one_chapter: float  # the score of not segmenting at all, for comparison
 
 
+def labelled_texts(labels_dir: Path, *text_dirs: Path) -> list[tuple[Path, Path]]:
+    """Each ``NAME.boundaries.json`` in ``labels_dir`` with its ``NAME.txt``, looked for in
+    ``text_dirs`` and then beside the labels."""
+    pairs = []
+    for labels in sorted(labels_dir.glob("*.boundaries.json")):
+        name = labels.name.removesuffix(".boundaries.json") + ".txt"
+        text = next(d / name for d in (*text_dirs, labels_dir) if (d / name).exists())
+        pairs.append((text, labels))
+    return pairs
+
+
 def score_text(manuscript: Path, labels: Path, options: ChapterOptions | None = None) -> Score:
     """Segment a heading-less manuscript and compare with its labelled topic starts.
 
