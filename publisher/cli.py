@@ -11,11 +11,13 @@ from pathlib import Path
 import click
 
 from publisher.audio.encode import BITRATES, DEFAULT_BITRATE
+from publisher.cache import SentenceCache, default_cache_dir
 from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import PublisherError
 from publisher.formats.overlays import GRANULARITIES, Granularity
 from publisher.metadata import normalise_language
 from publisher.pipeline import publish
+from publisher.progress import ProgressBar
 from publisher.speech.engines import engine_names, load_engine
 from publisher.speech.lexicon import load_lexicon
 from publisher.speech.normalize import Normalizer
@@ -48,7 +50,12 @@ class _Group(click.Group):
         except PublisherError as exc:
             _fail(str(exc))
         except KeyboardInterrupt:
-            _fail("interrupted; the previous build, if any, is untouched")
+            click.echo(
+                "\nerror: interrupted; the previous build, if any, is untouched, and the "
+                "narration done so far is cached: run the same command again to resume",
+                err=True,
+            )
+            sys.exit(130)
         except BrokenPipeError:
             # The reader went away (`publisher voices | head`): stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -190,6 +197,18 @@ def main(verbose: bool) -> None:
     is_flag=True,
     help="Build the text-only EPUB and report; no narration.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    help="Narration processes, each with the voice loaded. [default: every usable core]",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Sentence cache folder. [default: $PUBLISHER_CACHE_DIR, else ~/.cache/publisher]",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor fill the sentence cache.")
 def build(
     input_path: Path,
     output_dir: Path,
@@ -211,6 +230,9 @@ def build(
     no_epub_audio: bool,
     overlay_granularity: Granularity,
     no_audio: bool,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Build INPUT (.txt or .md) into OUTPUT_DIR/<slug>/: a read-along EPUB (text, narration
     and Media Overlays), one narrated MP3 per chapter, a playlist, an audiobook manifest and
@@ -247,14 +269,70 @@ def build(
         lexicon=lexicon,
         bitrate=int(bitrate),
         pauses=pauses,
+        jobs=jobs,
+        cache_dir=None if no_cache else cache_dir or default_cache_dir(),
     )
-    report = publish(config)
+    bar = ProgressBar() if sys.stderr.isatty() else None
+    try:
+        report = publish(config, bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
     sections = len(report.book.sections)
     listening = f", {_clock(report.duration_s)} of audio" if report.duration_s else ""
+    narration = report.narration
+    cached = ""
+    if narration is not None and config.cache_dir is not None:
+        spoken = narration.cache_hits + narration.cache_misses
+        cached = f", {narration.cache_hits:,} of {spoken:,} sentences from the cache"
     click.echo(
         f"{report.folder}: {sections} {'section' if sections == 1 else 'sections'}, "
         f"{report.book.words:,} words{listening}, built in {report.timings['total']:.1f} s"
+        f"{cached}"
     )
+
+
+@main.group()
+def cache() -> None:
+    """The sentence cache: every sentence's narration and every encoded chapter, kept so
+    that a rebuild only narrates what changed."""
+
+
+_CACHE_DIR = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Cache folder. [default: $PUBLISHER_CACHE_DIR, else ~/.cache/publisher]",
+)
+
+
+@cache.command()
+@_CACHE_DIR
+def info(cache_dir: Path | None) -> None:
+    """Show where the cache is and how much it holds."""
+    store = SentenceCache(cache_dir or default_cache_dir())
+    click.echo(f"cache: {store.root}")
+    for kind, usage in store.usage().items():
+        click.echo(f"{kind}: {usage.entries:,} ({_size(usage.bytes)})")
+
+
+@cache.command()
+@_CACHE_DIR
+def clear(cache_dir: Path | None) -> None:
+    """Delete everything in the cache."""
+    store = SentenceCache(cache_dir or default_cache_dir())
+    freed = store.clear()
+    click.echo(f"cleared {store.root}: {freed.entries:,} entries, {_size(freed.bytes)}")
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count:,} bytes"
+    value = count / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
 
 
 @main.command()

@@ -12,6 +12,7 @@ from publisher.errors import ConfigError
 from publisher.formats.overlays import Granularity
 from publisher.metadata import normalise_language
 from publisher.speech.script import Pauses
+from publisher.speech.synthesis import usable_cores
 from publisher.structure.topics import ChapterOptions
 
 DEFAULT_OUTPUT = Path("output")
@@ -36,8 +37,15 @@ class BuildConfig:
     voice: str | None = None
     bitrate: int = DEFAULT_BITRATE
     pauses: Pauses = field(default_factory=Pauses)
+    jobs: int | None = None  # narration processes; None: every usable core
+    cache_dir: Path | None = None  # the sentence cache; None: none (the CLI uses one)
     # Fixed for reproducible builds; by default SOURCE_DATE_EPOCH, else the build time.
     modified: dt.datetime | None = field(default=None)
+
+    def processes(self) -> int:
+        if self.jobs is not None and self.jobs < 1:
+            raise ConfigError(f"--jobs must be 1 or more, not {self.jobs}")
+        return self.jobs or usable_cores()
 
     def overrides(self) -> dict[str, str | None]:
         language = normalise_language(self.language, "--language") if self.language else None

@@ -1,22 +1,31 @@
-"""Narrate a book chapter by chapter: script, synthesis, assembly, MP3 and tags.
+"""Narrate a book: script, synthesis (cached, on every core), assembly, MP3 and tags.
 
-One chapter is in memory at a time; its MP3 is written before the next one starts.
+Chapters are finished in book order as soon as their sentences are spoken, so encoding
+overlaps narration, and only the clips of chapters not yet finished are held in memory.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
-from publisher.audio.assemble import assemble_chapter
-from publisher.audio.encode import encode_mp3
+from publisher.audio.assemble import KEEP_MS, SILENCE_DBFS, assemble_chapter
+from publisher.audio.encode import encode_mp3, encoder_version
+from publisher.audio.ffmpeg import SAMPLE_RATE
 from publisher.audio.tags import ChapterTags, write_tags
+from publisher.cache import SentenceCache, clip_key, content_key
 from publisher.errors import EngineError
 from publisher.model import Book, ChapterTimeline, Paragraph, Section
 from publisher.output import Staging, make_slug
 from publisher.speech.engines import DEFAULT_ENGINE, Engine, load_engine
+from publisher.speech.engines.base import Clip
 from publisher.speech.normalize import Normalizer
-from publisher.speech.script import Pauses, section_script
+from publisher.speech.script import Pauses, Utterance, section_script
+from publisher.speech.synthesis import Job, synthesize
 from publisher.timing import Timings
 from publisher.version import __version__
 
@@ -82,32 +91,198 @@ def choose_narrator(engine_name: str | None, voice: str | None, language: str) -
     )
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Narration so far: sentences (cached ones count as done at once) and audio made."""
+
+    done: int
+    total: int
+    audio_s: float
+    cache_hits: int
+
+
+ProgressHook = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class Narration:
+    files: tuple[ChapterFile, ...]
+    cache_hits: int
+    cache_misses: int
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One chapter's narration, worked out before any sound is made."""
+
+    number: int
+    section: Section
+    script: tuple[Utterance, ...]
+    keys: tuple[str, ...]  # one per utterance: the sentence cache's names for their audio
+    key: str  # the encoded chapter's
+    href: str
+
+
 def narrate_book(
-    book: Book, narrator: Narrator, settings: AudioSettings, staging: Staging, timings: Timings
-) -> tuple[ChapterFile, ...]:
-    files: list[ChapterFile] = []
-    width = max(2, len(str(len(book.sections))))
+    book: Book,
+    narrator: Narrator,
+    settings: AudioSettings,
+    staging: Staging,
+    timings: Timings,
+    cache: SentenceCache | None = None,
+    jobs: int = 1,
+    progress: ProgressHook | None = None,
+) -> Narration:
+    """Every chapter's MP3, tagged, in ``staging``. Chapters whose sound has not changed
+    come from the cache already encoded; sentences that did not change are not spoken
+    again; the rest are spoken on ``jobs`` processes while finished chapters are encoded."""
+    with timings.stage("script"):
+        plans = _plans(book, narrator, settings)
+    run = _Run(book, narrator, settings, staging, timings, cache, progress)
+    run.total = sum(len(p.script) for p in plans)
+    waiting = [p for p in plans if not run.finish_from_cache(p)]
+    work = run.work(waiting)
     phonemes = settings.say.lexicon.phonemes()
+    spoken = synthesize(narrator.engine, narrator.voice, phonemes, work, jobs)
+    with timings.stage("narrate"):
+        for job, clip in spoken:
+            run.arrived(job, clip)
+            while waiting and run.ready(waiting[0]):
+                run.finish(waiting.pop(0))
+    for plan in waiting:  # only when the engine returned fewer clips than asked for
+        run.finish(plan)
+    files = tuple(sorted(run.files, key=lambda f: f.section.index))
+    return Narration(files, run.hits, run.misses)
+
+
+def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Plan]:
+    engine = narrator.engine
+    engine_version = engine.version()
+    phonemes = settings.say.lexicon.phonemes()
+    width = max(2, len(str(len(book.sections))))
+    plans = []
     for number, section in enumerate(book.sections, 1):
         script = section_script(section, settings.pauses, settings.say)
-        with timings.stage("narrate"):
-            spoken = [
-                (u, narrator.engine.synthesize(u.text, narrator.voice, phonemes)) for u in script
-            ]
-        with timings.stage("assemble"):
-            chapter = assemble_chapter(section.id, spoken, settings.pauses)
+        keys = tuple(
+            clip_key(engine.name, engine_version, narrator.voice, u.text, phonemes) for u in script
+        )
+        chapter_key = content_key(
+            "chapter",
+            keys,
+            [(u.id, u.kind, u.pause_before, u.paragraph_id) for u in script],
+            asdict(settings.pauses),
+            settings.bitrate_kbps,
+            SAMPLE_RATE,
+            SILENCE_DBFS,
+            KEEP_MS,
+            encoder_version(),
+        )
         slug = make_slug(section.display_title)[:MAX_FILE_SLUG].strip("-") or "chapter"
         href = f"audio/{number:0{width}d}-{slug}.mp3"
-        with timings.stage("encode"):
-            path = staging.path(href)
-            encode_mp3(chapter.pcm, chapter.sample_rate, path, settings.bitrate_kbps)
-            texts = {u.id: u.text for u in script}
-            texts |= {p.id: p.text for p in section.content if isinstance(p, Paragraph)}
-            tags = _tags(book, section, number, settings.year)
-            write_tags(path, tags, chapter.timeline, texts)
-        log.info("narrated %s (%.1f s)", section.display_title, chapter.duration_ms / 1000)
-        files.append(ChapterFile(section, href, chapter.timeline))
-    return tuple(files)
+        plans.append(_Plan(number, section, script, keys, chapter_key, href))
+    return plans
+
+
+class _Run:
+    """The state of one narration: clips waiting for their chapter, counts, progress."""
+
+    def __init__(
+        self,
+        book: Book,
+        narrator: Narrator,
+        settings: AudioSettings,
+        staging: Staging,
+        timings: Timings,
+        cache: SentenceCache | None,
+        progress: ProgressHook | None,
+    ) -> None:
+        self.book, self.narrator, self.settings = book, narrator, settings
+        self.staging, self.timings, self.cache, self.progress = staging, timings, cache, progress
+        self.files: list[ChapterFile] = []
+        self.clips: dict[str, Clip] = {}
+        self.needed: Counter[str] = Counter()  # clips still wanted by unfinished chapters
+        self.missing: set[str] = set()
+        self.total = self.done = self.hits = self.misses = 0
+        self.audio_s = 0.0
+
+    def finish_from_cache(self, plan: _Plan) -> bool:
+        entry = self.cache.get_chapter(plan.key) if self.cache else None
+        if entry is None:
+            return False
+        with self.timings.stage("encode"):
+            path = self.staging.path(plan.href)
+            shutil.copyfile(entry.mp3, path)
+            self._tag(plan, path, entry.timeline)
+        self.hits += len(plan.script)
+        self._advance(len(plan.script), entry.timeline.duration_ms / 1000)
+        return True
+
+    def work(self, plans: list[_Plan]) -> list[Job]:
+        """The sentences to synthesise, in book order, each once."""
+        jobs = []
+        for plan in plans:
+            for utterance, key in zip(plan.script, plan.keys, strict=True):
+                self.needed[key] += 1
+                if key in self.missing:
+                    continue
+                if self.cache is not None and self.cache.has_clip(key):
+                    self.hits += 1
+                    self._advance(1, 0.0)
+                else:
+                    self.missing.add(key)
+                    jobs.append(Job(key, utterance.text))
+        return jobs
+
+    def arrived(self, job: Job, clip: Clip) -> None:
+        self.misses += 1
+        self.missing.discard(job.key)
+        self.clips[job.key] = clip
+        if self.cache is not None:
+            self.cache.put_clip(job.key, clip)
+        self._advance(1, clip.samples / clip.sample_rate)
+
+    def ready(self, plan: _Plan) -> bool:
+        return not any(key in self.missing for key in plan.keys)
+
+    def finish(self, plan: _Plan) -> None:
+        spoken = [(u, self._clip(u, key)) for u, key in zip(plan.script, plan.keys, strict=True)]
+        with self.timings.stage("assemble"):
+            chapter = assemble_chapter(plan.section.id, spoken, self.settings.pauses)
+        with self.timings.stage("encode"):
+            path = self.staging.path(plan.href)
+            encode_mp3(chapter.pcm, chapter.sample_rate, path, self.settings.bitrate_kbps)
+            if self.cache is not None:
+                self.cache.put_chapter(plan.key, path, chapter.timeline)
+            self._tag(plan, path, chapter.timeline)
+        log.info("narrated %s (%.1f s)", plan.section.display_title, chapter.duration_ms / 1000)
+
+    def _clip(self, utterance: Utterance, key: str) -> Clip:
+        """A clip from this run, else from the cache, else (a damaged entry) spoken now."""
+        clip = self.clips.get(key) or (self.cache.get_clip(key) if self.cache else None)
+        if clip is None:
+            engine, voice = self.narrator.engine, self.narrator.voice
+            clip = engine.synthesize(utterance.text, voice, self.settings.say.lexicon.phonemes())
+            if self.cache is not None:
+                self.cache.put_clip(key, clip)
+            self.hits -= 1
+            self.misses += 1
+        self.needed[key] -= 1
+        if self.needed[key] <= 0:
+            self.clips.pop(key, None)  # one chapter's clips in memory, not the book's
+        return clip
+
+    def _tag(self, plan: _Plan, path: Path, timeline: ChapterTimeline) -> None:
+        texts = {u.id: u.text for u in plan.script}
+        texts |= {p.id: p.text for p in plan.section.content if isinstance(p, Paragraph)}
+        tags = _tags(self.book, plan.section, plan.number, self.settings.year)
+        write_tags(path, tags, timeline, texts)
+        self.files.append(ChapterFile(plan.section, plan.href, timeline))
+
+    def _advance(self, sentences: int, audio_s: float) -> None:
+        self.done += sentences
+        self.audio_s += audio_s
+        if self.progress is not None:
+            self.progress(Progress(self.done, self.total, self.audio_s, self.hits))
 
 
 def _tags(book: Book, section: Section, number: int, year: str) -> ChapterTags:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from publisher.cache import SentenceCache
 from publisher.config import BuildConfig
 from publisher.formats.epub import book_identifier, write_epub
 from publisher.formats.manifest import audiobook_manifest
@@ -17,7 +18,15 @@ from publisher.formats.verify import verify_epub
 from publisher.formats.xhtml import section_file
 from publisher.metadata import load_chapter_titles
 from publisher.model import Book, Manuscript, book_text
-from publisher.narration import AudioSettings, ChapterFile, Narrator, choose_narrator, narrate_book
+from publisher.narration import (
+    AudioSettings,
+    ChapterFile,
+    Narration,
+    Narrator,
+    ProgressHook,
+    choose_narrator,
+    narrate_book,
+)
 from publisher.output import Staging, make_slug, staged_book
 from publisher.readers import read_manuscript
 from publisher.speech.lexicon import find_lexicon
@@ -37,8 +46,13 @@ class BuildReport:
     source: str
     encoding: str
     narrator: Narrator | None
-    chapters: tuple[ChapterFile, ...]
+    narration: Narration | None
     timings: dict[str, float]
+    cache_enabled: bool
+
+    @property
+    def chapters(self) -> tuple[ChapterFile, ...]:
+        return self.narration.files if self.narration else ()
 
     @property
     def epub(self) -> Path:
@@ -53,7 +67,6 @@ class BuildReport:
     def as_json(self) -> dict[str, Any]:
         meta = self.book.metadata
         audio = {c.section.id: c for c in self.chapters}
-        utterances = sum(len(c.timeline.items) for c in self.chapters)
         return {
             "title": meta.title,
             "subtitle": meta.subtitle,
@@ -90,13 +103,18 @@ class BuildReport:
                 for s in self.book.sections
             ],
             "timings": {f"{k}_s": round(v, 3) for k, v in self.timings.items()},
-            # No sentence cache yet: every utterance is synthesised.
-            "cache": {"enabled": False, "hits": 0, "misses": utterances},
+            "cache": {
+                "enabled": self.cache_enabled,
+                "hits": self.narration.cache_hits if self.narration else 0,
+                "misses": self.narration.cache_misses if self.narration else 0,
+            },
         }
 
 
-def publish(config: BuildConfig) -> BuildReport:
-    """Build the publication described by ``config`` into ``config.output_dir/<slug>/``."""
+def publish(config: BuildConfig, progress: ProgressHook | None = None) -> BuildReport:
+    """Build the publication described by ``config`` into ``config.output_dir/<slug>/``.
+
+    ``progress`` is called as narration advances (for a progress bar)."""
     started = time.perf_counter()
     timings = Timings()
     with timings.stage("read"):
@@ -106,18 +124,23 @@ def publish(config: BuildConfig) -> BuildReport:
         book = build_book(manuscript, chapter_options)
         lexicon = find_lexicon(config.input, config.lexicon)
     # Choose the voice before anything is written, so a missing engine fails at once.
-    narrator = None
+    narrator = cache = None
     if config.audio:
         narrator = choose_narrator(config.engine, config.voice, book.metadata.language)
+        processes = config.processes()
+        cache = SentenceCache(config.cache_dir) if config.cache_dir else None
     slug = make_slug(book.metadata.title)
     modified = config.modified_time()
-    chapters: tuple[ChapterFile, ...] = ()
+    narration: Narration | None = None
     with staged_book(config.output_dir, slug) as staging:
         if narrator is not None:
             year = (book.metadata.date or str(modified.year))[:4]
             say = Normalizer.for_text(book.metadata.language, book_text(book), lexicon)
             settings = AudioSettings(config.pauses, config.bitrate, year, say)
-            chapters = narrate_book(book, narrator, settings, staging, timings)
+            narration = narrate_book(
+                book, narrator, settings, staging, timings, cache, processes, progress
+            )
+        chapters = narration.files if narration else ()
         with timings.stage("publish"):
             read_along = _read_along(staging, narrator, chapters, config)
             _write_epub(staging, book, slug, modified, lexicon.source, read_along)
@@ -127,7 +150,7 @@ def publish(config: BuildConfig) -> BuildReport:
             if narrator is not None:
                 _write_navigation(staging, book, slug, narrator, chapters, config, modified)
         timings.seconds["total"] = time.perf_counter() - started
-        report = _report(book, manuscript, config, slug, narrator, chapters, timings)
+        report = _report(book, manuscript, config, slug, narrator, narration, timings)
         staging.write_json("report.json", report.as_json())
     return report
 
@@ -194,7 +217,7 @@ def _report(
     config: BuildConfig,
     slug: str,
     narrator: Narrator | None,
-    chapters: tuple[ChapterFile, ...],
+    narration: Narration | None,
     timings: Timings,
 ) -> BuildReport:
     return BuildReport(
@@ -204,6 +227,7 @@ def _report(
         manuscript.source_name,
         manuscript.encoding,
         narrator,
-        chapters,
+        narration,
         dict(timings.seconds),
+        config.cache_dir is not None and narrator is not None,
     )

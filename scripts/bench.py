@@ -1,28 +1,31 @@
-"""Benchmark: a whole build against the engine alone on the same sentences.
+"""Benchmark: builds against what a user would write by hand, and segmentation scores.
 
     make bench                      # the 3,000-word sample, default engine
-    .venv/bin/python scripts/bench.py MANUSCRIPT [--engine NAME]
+    .venv/bin/python scripts/bench.py MANUSCRIPT [--engine NAME] [--jobs N]
 
-Narration should dominate a build; the ratio build / engine-alone says how much the rest
-(reading, structure, assembly, encoding, packaging) and any lack of parallelism cost.
+Four timings in one run, each a fresh process as a user would run it:
+  cold build        empty sentence cache, nothing built before
+  no change         the same build again
+  one edit          the manuscript with one sentence changed
+  plain script      scripts/plain_piper.py: the whole text to Piper, one MP3 with ffmpeg
+Targets (issue 7, 2 cores): cold <= 0.75 x plain, no change <= 5 % and one edit <= 10 %
+of cold.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from publisher.model import book_text
-from publisher.readers import read_manuscript
-from publisher.speech.engines import DEFAULT_ENGINE, load_engine
-from publisher.speech.normalize import Normalizer
-from publisher.speech.script import Pauses, section_script
-from publisher.structure.chapters import build_book
 from publisher.structure.evaluation import labelled_texts, score_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,44 +35,96 @@ DEFAULT_MANUSCRIPT = ROOT / "source" / "the-last-ferry-to-inishcarrow.txt"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("manuscript", nargs="?", type=Path, default=DEFAULT_MANUSCRIPT)
-    parser.add_argument("--engine", default=DEFAULT_ENGINE)
+    parser.add_argument("--engine", default="piper")
+    parser.add_argument("--jobs", type=int)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as out:
-        started = time.perf_counter()
-        subprocess.run(
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        manuscript = work / args.manuscript.name
+        shutil.copyfile(args.manuscript, manuscript)
+        build = _builder(manuscript, work, args.engine, args.jobs)
+        cold_s, report = build()
+        same_s, same = build()
+        _edit_one_sentence(manuscript)
+        edit_s, edited = build()
+        plain_s = _timed(
             [
                 sys.executable,
-                "-m",
-                "publisher",
-                "build",
+                str(ROOT / "scripts" / "plain_piper.py"),
                 str(args.manuscript),
-                "-o",
-                out,
-                "--engine",
-                args.engine,
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
+                str(work / "plain.mp3"),
+            ]
         )
-        build_s = time.perf_counter() - started
-        report = json.loads(next(Path(out).glob("*/report.json")).read_text())
 
-    engine_s, utterances = engine_alone(args.manuscript, args.engine, report["voice"])
     audio_s = report["duration_s"]
     rows = [
         ("manuscript", f"{args.manuscript.name} ({report['words']:,} words)"),
         ("engine, voice", f"{report['engine']}, {report['voice']}"),
-        ("audio produced", f"{audio_s:.1f} s ({utterances} utterances)"),
-        ("build wall time", f"{build_s:.2f} s ({audio_s / build_s:.1f}x real time)"),
-        ("engine alone", f"{engine_s:.2f} s ({audio_s / engine_s:.1f}x real time)"),
-        ("build / engine", f"{build_s / engine_s:.2f}"),
-        ("build stages", ", ".join(f"{k[:-2]} {v:.2f}" for k, v in report["timings"].items())),
+        ("audio produced", f"{audio_s / 60:.1f} min"),
+        ("cold build", f"{cold_s:6.2f} s ({audio_s / cold_s:.1f}x real time)"),
+        ("no change", f"{same_s:6.2f} s ({_cache(same)})"),
+        ("one edit", f"{edit_s:6.2f} s ({_cache(edited)})"),
+        ("plain script", f"{plain_s:6.2f} s ({audio_s / plain_s:.1f}x real time)"),
+        ("cold / plain", f"{cold_s / plain_s:.2f}   (target <= 0.75)"),
+        ("no change / cold", f"{same_s / cold_s:.1%}  (target <= 5%)"),
+        ("one edit / cold", f"{edit_s / cold_s:.1%}  (target <= 10%)"),
+        ("cold build stages", ", ".join(f"{k[:-2]} {v:.2f}" for k, v in report["timings"].items())),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
     print_segmentation_scores()
+
+
+Report = dict[str, Any]
+
+
+def _builder(
+    manuscript: Path, work: Path, engine: str, jobs: int | None
+) -> Callable[[], tuple[float, Report]]:
+    command = [
+        sys.executable,
+        "-m",
+        "publisher",
+        "build",
+        str(manuscript),
+        "-o",
+        str(work / "out"),
+        "--cache-dir",
+        str(work / "cache"),
+        "--engine",
+        engine,
+    ]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+
+    def build() -> tuple[float, Report]:
+        seconds = _timed(command)
+        report = json.loads(next((work / "out").glob("*/report.json")).read_text())
+        return seconds, report
+
+    return build
+
+
+def _timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def _edit_one_sentence(manuscript: Path) -> None:
+    """Change one word in one sentence of the middle paragraph."""
+    lines = manuscript.read_text(encoding="utf-8").split("\n")
+    prose = [i for i, line in enumerate(lines) if len(line.split()) >= 20 and " the " in line]
+    middle = prose[len(prose) // 2]
+    lines[middle] = re.sub(r" the ", " that ", lines[middle], count=1)
+    manuscript.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _cache(report: Report) -> str:
+    cache = report["cache"]
+    return f"{cache['misses']} sentences narrated, {cache['hits']} from the cache"
 
 
 def print_segmentation_scores() -> None:
@@ -86,18 +141,6 @@ def print_segmentation_scores() -> None:
     mean_pk = sum(s.pk for s in scores) / len(scores)
     mean_wd = sum(s.window_diff for s in scores) / len(scores)
     print(f"  {'mean':<34} Pk {mean_pk:.3f}  WindowDiff {mean_wd:.3f}")
-
-
-def engine_alone(manuscript: Path, engine_name: str, voice: str) -> tuple[float, int]:
-    """Synthesise the build's utterances in one process, voice loading included."""
-    book = build_book(read_manuscript(manuscript))
-    say = Normalizer.for_text(book.metadata.language, book_text(book))
-    texts = [u.text for s in book.sections for u in section_script(s, Pauses(), say)]
-    started = time.perf_counter()
-    engine = load_engine(engine_name)
-    for text in texts:
-        engine.synthesize(text, voice)
-    return time.perf_counter() - started, len(texts)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,12 @@ REQUIRE_VALIDATORS = bool(os.environ.get("PUBLISHER_REQUIRE_VALIDATORS"))
 Builder = Callable[..., BuildReport]
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's default cache is the user's; tests each get their own."""
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "user-cache"))
+
+
 @pytest.fixture
 def build(tmp_path: Path) -> Builder:
     """Build a manuscript (a path, or text with a file name) into tmp_path/output."""

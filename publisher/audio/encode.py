@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher.audio.ffmpeg import segment
+from publisher.audio.ffmpeg import ffmpeg_version, segment
 from publisher.errors import OutputError
 
 # Bitrates MPEG-2 Layer III allows at 22.05 kHz.
@@ -22,6 +22,11 @@ def encode_mp3(pcm: bytes, sample_rate: int, path: Path, bitrate_kbps: int) -> N
         parameters=["-ac", "1", "-id3v2_version", "0", "-map_metadata", "-1"],
     )
     mark_lame_header(path)
+
+
+def encoder_version() -> str:
+    """What makes the MP3 bytes: the encoder settings here and the ffmpeg that runs them."""
+    return f"libmp3lame CBR mono, ffmpeg {ffmpeg_version()}"
 
 
 def mark_lame_header(path: Path) -> None:

@@ -28,6 +28,12 @@ def ffmpeg_exe() -> str:
     return exe
 
 
+@cache
+def ffmpeg_version() -> str:
+    version: str = imageio_ffmpeg.get_ffmpeg_version()
+    return version
+
+
 def decode_to_pcm(data: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
     """Decode audio bytes (gTTS's MP3) to 16-bit mono PCM at ``sample_rate``.
 

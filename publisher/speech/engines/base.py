@@ -31,7 +31,9 @@ class Engine(Protocol):
     """A text-to-speech engine.
 
     Third-party engines register a factory under the ``publisher.engines`` entry-point
-    group, exactly as the built-in ones do in pyproject.toml.
+    group, exactly as the built-in ones do in pyproject.toml. An engine may set
+    ``max_processes`` to limit how many worker processes narrate with it at once (1 for
+    an online service); the factory must work in a fresh process, as each worker calls it.
     """
 
     name: str

@@ -33,6 +33,8 @@ _TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
 
 class GttsEngine:
     name = "gtts"
+    # One request at a time: Google's endpoint answers bursts with "429 Too Many Requests".
+    max_processes = 1
     label = "gTTS, Google Translate voices (online)"
     attempts = 4
     backoff_s = 0.5

@@ -1,0 +1,117 @@
+"""Synthesis on every core: worker processes that each load the voice once.
+
+Sentences are sent in small batches, in book order, so that the first chapters finish
+early (and are encoded while the rest is narrated) and no worker is left idle for long at
+the end. Each sentence's audio depends only on its text, never on which worker spoke it
+or how many there were, so the output is the same for any number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+from publisher.speech.engines import Engine, load_engine
+from publisher.speech.engines.base import Clip
+
+# About 30 s of speech per batch: a second or two of work, so the last batches end close
+# together, while the cost of sending one (a millisecond) stays negligible.
+BATCH_CHARACTERS = 400
+# Below this much text, starting workers (a second each, the voice loaded in every one)
+# costs more than it saves: an edited sentence is narrated in this process.
+MIN_PARALLEL_CHARACTERS = 3000
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str
+    text: str
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def synthesize(
+    engine: Engine,
+    voice: str,
+    pronunciations: Mapping[str, str],
+    jobs: Sequence[Job],
+    processes: int,
+) -> Iterator[tuple[Job, Clip]]:
+    """Every job's clip, in the order they finish."""
+    batches = _batches(jobs)
+    workers = min(processes, len(batches), getattr(engine, "max_processes", processes))
+    if workers <= 1 or sum(len(j.text) for j in jobs) < MIN_PARALLEL_CHARACTERS:
+        for job in jobs:
+            yield job, engine.synthesize(job.text, voice, pronunciations)
+        return
+    yield from _in_workers(engine.name, voice, dict(pronunciations), batches, workers)
+
+
+def _batches(jobs: Sequence[Job]) -> list[list[Job]]:
+    batches: list[list[Job]] = []
+    size = 0
+    for job in jobs:
+        if not batches or size + len(job.text) > BATCH_CHARACTERS:
+            batches.append([])
+            size = 0
+        batches[-1].append(job)
+        size += len(job.text)
+    return batches
+
+
+def _in_workers(
+    engine_name: str,
+    voice: str,
+    pronunciations: dict[str, str],
+    batches: list[list[Job]],
+    workers: int,
+) -> Iterator[tuple[Job, Clip]]:
+    # "spawn": a fresh interpreter per worker, safe on every platform and with any threads
+    # the parent holds; the cost is a second of start-up, paid once per build.
+    pool = ProcessPoolExecutor(workers, get_context("spawn"), _start_worker, (engine_name,))
+    try:
+        # At most two batches in flight per worker: results stream back in book order and
+        # an interrupted build has little queued work to abandon.
+        queue = iter(batches)
+        running: dict[Future[list[Clip]], list[Job]] = {}
+        for batch in _take(queue, 2 * workers):
+            running[pool.submit(_speak, batch, voice, pronunciations)] = batch
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                batch = running.pop(future)
+                yield from zip(batch, future.result(), strict=True)
+                for more in _take(queue, 1):
+                    running[pool.submit(_speak, more, voice, pronunciations)] = more
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _take(queue: Iterator[list[Job]], count: int) -> list[list[Job]]:
+    return [batch for _, batch in zip(range(count), queue, strict=False)]
+
+
+_engine: Engine | None = None
+
+
+def _start_worker(engine_name: str) -> None:
+    # Ctrl-C is the parent's to handle: it stops the build and keeps the cache; workers
+    # that also caught it would each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _engine
+    _engine = load_engine(engine_name)
+
+
+def _speak(batch: list[Job], voice: str, pronunciations: dict[str, str]) -> list[Clip]:
+    assert _engine is not None, "worker started without an engine"
+    return [_engine.synthesize(job.text, voice, pronunciations) for job in batch]

@@ -1,0 +1,235 @@
+"""Fast builds: the sentence cache, worker processes, resuming, progress (issue 7).
+
+Narration is real Piper throughout; the manuscript is the first paragraphs of the sample
+article, long enough (over 3,000 characters) that builds really start worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from publisher import BuildConfig, BuildReport, publish
+from publisher.cache import SentenceCache, clip_key
+from publisher.cli import main
+from publisher.narration import Progress
+from publisher.progress import ProgressBar
+from publisher.speech.engines.base import Clip
+from publisher.speech.synthesis import MIN_PARALLEL_CHARACTERS
+
+from .conftest import SOURCE
+
+ARTICLE = SOURCE / "the-last-ferry-to-inishcarrow.txt"
+MODIFIED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _excerpt(folder: Path, paragraphs: int = 6) -> Path:
+    blocks = ARTICLE.read_text(encoding="utf-8").split("\n\n")[: paragraphs + 1]
+    text = "\n\n".join(blocks) + "\n"
+    assert len(text) > MIN_PARALLEL_CHARACTERS
+    path = folder / "excerpt.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _digests(report: BuildReport) -> dict[str, str]:
+    """Every file of the build but report.json (which holds timings), by content hash."""
+    return {
+        str(p.relative_to(report.folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(report.folder.rglob("*"))
+        if p.is_file() and p.name != "report.json"
+    }
+
+
+@pytest.fixture(scope="module")
+def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildConfig, BuildReport]:
+    folder = tmp_path_factory.mktemp("speed")
+    config = BuildConfig(
+        _excerpt(folder), folder / "out", cache_dir=folder / "cache", jobs=2, modified=MODIFIED
+    )
+    return config, publish(config)
+
+
+def test_a_cold_build_narrates_every_sentence_and_fills_the_cache(
+    cold: tuple[BuildConfig, BuildReport],
+) -> None:
+    config, report = cold
+    cache = json.loads((report.folder / "report.json").read_text())["cache"]
+    assert cache["enabled"] and cache["hits"] == 0 and cache["misses"] > 20
+    assert config.cache_dir is not None
+    usage = SentenceCache(config.cache_dir).usage()
+    assert usage["sentences"].entries == cache["misses"]
+    assert usage["chapters"].entries == len(report.chapters)
+
+
+def test_output_is_the_same_for_one_job_or_two_and_without_the_cache(
+    cold: tuple[BuildConfig, BuildReport], tmp_path: Path
+) -> None:
+    config, report = cold
+    alone = publish(
+        BuildConfig(config.input, tmp_path / "out", jobs=1, cache_dir=None, modified=MODIFIED)
+    )
+    assert _digests(alone) == _digests(report)
+
+
+def test_a_rebuild_with_no_change_narrates_and_encodes_nothing(
+    cold: tuple[BuildConfig, BuildReport],
+) -> None:
+    config, report = cold
+    before = _digests(report)
+    again = publish(config)
+    assert again.narration is not None
+    assert (again.narration.cache_hits, again.narration.cache_misses) == (
+        report.narration.cache_misses if report.narration else -1,
+        0,
+    )
+    assert again.timings.get("narrate", 0.0) < 0.5
+    assert _digests(again) == before
+
+
+def test_editing_one_sentence_narrates_one_sentence(
+    cold: tuple[BuildConfig, BuildReport], tmp_path: Path
+) -> None:
+    config, _ = cold
+    edited = tmp_path / "excerpt.txt"
+    text = config.input.read_text(encoding="utf-8")
+    edited.write_text(text.replace("twenty-two minutes", "twenty-three minutes", 1))
+    assert edited.read_text() != text
+    report = publish(BuildConfig(edited, tmp_path / "out", cache_dir=config.cache_dir, jobs=2))
+    assert report.narration is not None and report.narration.cache_misses == 1
+
+
+def test_damaged_cache_entries_are_detected_and_made_again(
+    cold: tuple[BuildConfig, BuildReport], tmp_path: Path
+) -> None:
+    config, report = cold
+    assert config.cache_dir is not None
+    copy = tmp_path / "cache"
+    shutil.copytree(config.cache_dir, copy)
+    chapters = sorted((copy / "chapters").rglob("*.mp3"))
+    for chapter_mp3 in chapters:
+        chapter_mp3.write_bytes(chapter_mp3.read_bytes()[:-100])  # truncated
+    sentence = max((copy / "sentences").rglob("*.pcm"), key=lambda p: p.stat().st_size)
+    damaged = bytearray(sentence.read_bytes())
+    damaged[-10] ^= 0xFF  # same length, wrong digest
+    sentence.write_bytes(bytes(damaged))
+    rebuilt = publish(
+        BuildConfig(config.input, tmp_path / "out", cache_dir=copy, modified=MODIFIED)
+    )
+    assert _digests(rebuilt) == _digests(report)
+    assert rebuilt.narration is not None and rebuilt.narration.cache_misses >= 1
+    assert rebuilt.narration.cache_misses == 1
+    # The damaged entries were made again: a third build finds everything whole.
+    third = publish(BuildConfig(config.input, tmp_path / "out", cache_dir=copy))
+    assert third.narration is not None and third.narration.cache_misses == 0
+    assert third.timings.get("assemble", 0.0) == 0.0  # every chapter came encoded
+
+
+def test_cache_entries_survive_a_reader_racing_writers(tmp_path: Path) -> None:
+    cache = SentenceCache(tmp_path)
+    key = clip_key("piper", "1", "voice", "A sentence.", {})
+    clips = [Clip(bytes([n]) * 44_100, 22050) for n in range(8)]
+    script = (
+        "import sys; from publisher.cache import SentenceCache\n"
+        "from publisher.speech.engines.base import Clip\n"
+        "from pathlib import Path; c = SentenceCache(Path(sys.argv[1]))\n"
+        "for n in range(200): c.put_clip(sys.argv[2], Clip(bytes([n % 8]) * 44_100, 22050))\n"
+    )
+    writers = [
+        subprocess.Popen([sys.executable, "-c", script, str(tmp_path), key]) for _ in range(2)
+    ]
+    seen = 0
+    while any(w.poll() is None for w in writers):
+        clip = cache.get_clip(key)
+        assert clip is None or clip in clips
+        seen += clip is not None
+    assert all(w.returncode == 0 for w in writers) and seen > 0
+    assert cache.get_clip(key) in clips
+
+
+def test_cache_info_and_clear_report_what_the_cache_holds(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    SentenceCache(store).put_clip("ab" * 32, Clip(b"\0\0" * 100, 22050))
+    runner = CliRunner()
+    info = runner.invoke(main, ["cache", "info", "--cache-dir", str(store)])
+    assert info.exit_code == 0 and "sentences: 1 (" in info.output
+    cleared = runner.invoke(main, ["cache", "clear", "--cache-dir", str(store)])
+    assert cleared.exit_code == 0 and "1 entries" in cleared.output
+    assert SentenceCache(store).usage()["sentences"].entries == 0
+
+
+def test_no_cache_leaves_the_cache_untouched_and_jobs_must_be_positive(tmp_path: Path) -> None:
+    manuscript = tmp_path / "note.md"
+    manuscript.write_text("# A Note\n\nThe bell rang twice.\n", encoding="utf-8")
+    runner = CliRunner()
+    out = ["-o", str(tmp_path / "out")]
+    result = runner.invoke(main, ["build", str(manuscript), *out, "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "user-cache").exists()
+    assert "from the cache" not in result.output
+    bad = runner.invoke(main, ["build", str(manuscript), *out, "--jobs", "0"])
+    assert bad.exit_code == 2 and "--jobs" in bad.output
+
+
+def test_an_interrupted_build_keeps_the_old_book_and_resumes_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    manuscript = _excerpt(tmp_path, paragraphs=12)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    command = [sys.executable, "-m", "publisher", "build", str(manuscript), "-o", str(out)]
+    command += ["--cache-dir", str(cache), "--jobs", "2"]
+    (out / "the-last-ferry-to-inishcarrow").mkdir(parents=True)
+    (out / "the-last-ferry-to-inishcarrow" / "earlier.txt").write_text("the earlier build")
+    build = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(list(cache.rglob("*.pcm"))) < 10 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    build.send_signal(signal.SIGINT)
+    _, stderr = build.communicate(timeout=60)
+    assert build.returncode == 130
+    assert stderr.strip().splitlines()[-1].startswith("error: interrupted")
+    assert "Traceback" not in stderr
+    assert [p.name for p in out.iterdir()] == ["the-last-ferry-to-inishcarrow"]
+    assert (out / "the-last-ferry-to-inishcarrow" / "earlier.txt").exists()
+    cached = len(list(cache.rglob("*.pcm")))
+    resumed = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert f"{cached} of" in resumed.stdout or "from the cache" in resumed.stdout
+    report = json.loads((out / "the-last-ferry-to-inishcarrow" / "report.json").read_text())
+    assert report["cache"]["hits"] >= cached >= 10
+
+
+def test_the_progress_bar_shows_sentences_audio_and_time_left() -> None:
+    stream = StringIO()
+    bar = ProgressBar(stream)
+    bar.update(Progress(10, 100, 0.0, 10))
+    line = bar.line(Progress(55, 100, 300.0, 10), elapsed=9.0)
+    assert "55/100 sentences" in line and "5.0 min of audio" in line
+    assert "about 0:09 left" in line  # 45 to go at 5 a second
+    bar.close()
+    assert stream.getvalue().startswith("\rnarrating [") and stream.getvalue().endswith("\n")
+
+
+def test_scripts_see_no_progress_bar(tmp_path: Path) -> None:
+    manuscript = tmp_path / "note.md"
+    manuscript.write_text("# A Note\n\nThe bell rang twice.\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "publisher", "build", str(manuscript), "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PUBLISHER_CACHE_DIR": str(tmp_path / "cache")},
+        check=True,
+    )
+    assert result.stderr == ""
+    assert result.stdout.count("\n") == 1 and "sentences from the cache" in result.stdout
