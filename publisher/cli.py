@@ -295,7 +295,13 @@ def build(
 @main.group()
 def cache() -> None:
     """The sentence cache: every sentence's narration and every encoded chapter, kept so
-    that a rebuild only narrates what changed."""
+    that a rebuild only narrates what changed.
+
+    \b
+    Examples:
+      publisher cache info
+      publisher cache clear --cache-dir /srv/publisher-cache
+    """
 
 
 _CACHE_DIR = click.option(
