@@ -201,7 +201,7 @@ class _Run:
         self.files: list[ChapterFile] = []
         self.clips: dict[str, Clip] = {}
         self.needed: Counter[str] = Counter()  # clips still wanted by unfinished chapters
-        self.missing: set[str] = set()
+        self.missing: Counter[str] = Counter()  # utterances waiting for each new clip
         self.total = self.done = self.hits = self.misses = 0
         self.audio_s = 0.0
 
@@ -224,22 +224,22 @@ class _Run:
             for utterance, key in zip(plan.script, plan.keys, strict=True):
                 self.needed[key] += 1
                 if key in self.missing:
-                    continue
-                if self.cache is not None and self.cache.has_clip(key):
+                    self.missing[key] += 1  # the same words again: spoken once
+                elif self.cache is not None and self.cache.has_clip(key):
                     self.hits += 1
                     self._advance(1, 0.0)
                 else:
-                    self.missing.add(key)
+                    self.missing[key] = 1
                     jobs.append(Job(key, utterance.text))
         return jobs
 
     def arrived(self, job: Job, clip: Clip) -> None:
         self.misses += 1
-        self.missing.discard(job.key)
+        copies = self.missing.pop(job.key, 1)
         self.clips[job.key] = clip
         if self.cache is not None:
             self.cache.put_clip(job.key, clip)
-        self._advance(1, clip.samples / clip.sample_rate)
+        self._advance(copies, copies * clip.samples / clip.sample_rate)
 
     def ready(self, plan: _Plan) -> bool:
         return not any(key in self.missing for key in plan.keys)

@@ -25,6 +25,7 @@ class ProgressBar:
         self.first: Progress | None = None
         self.drawn_at = 0.0
         self.shown = False
+        self.width = 0
 
     def update(self, progress: Progress) -> None:
         now = time.monotonic()
@@ -33,7 +34,10 @@ class ProgressBar:
         if now - self.drawn_at < REFRESH_S and progress.done < progress.total:
             return
         self.drawn_at = now
-        self.stream.write("\r" + self.line(progress, now - self.started))
+        # Padded to the width drawn before, so a shorter line leaves no tail behind.
+        line = self.line(progress, now - self.started)
+        self.stream.write("\r" + line.ljust(self.width))
+        self.width = len(line)
         self.stream.flush()
         self.shown = True
 

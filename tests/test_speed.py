@@ -233,3 +233,15 @@ def test_scripts_see_no_progress_bar(tmp_path: Path) -> None:
     )
     assert result.stderr == ""
     assert result.stdout.count("\n") == 1 and "sentences from the cache" in result.stdout
+
+
+def test_progress_counts_every_sentence_once_even_when_words_repeat(tmp_path: Path) -> None:
+    manuscript = tmp_path / "echo.md"
+    manuscript.write_text("# Echo\n\nYes. No. Yes.\n\nYes.\n", encoding="utf-8")
+    seen: list[Progress] = []
+    config = BuildConfig(manuscript, tmp_path / "out", engine="espeak", cache_dir=tmp_path / "c")
+    report = publish(config, seen.append)
+    assert seen[-1].done == seen[-1].total
+    assert report.narration is not None
+    assert report.narration.cache_misses < seen[-1].total  # "Yes." was spoken once
+    assert [s.done for s in seen] == sorted(s.done for s in seen)
