@@ -28,10 +28,10 @@ from publisher.model import ChapterTimeline, TimedItem
 from publisher.speech.engines.base import Clip
 
 # Bumped whenever the entry layout or what goes into a key changes.
-FORMAT = 1
+FORMAT = 2
 _CLIP_HEADER = struct.Struct("<8sIQ32s")  # magic, sample rate, PCM bytes, SHA-256 of the PCM
 _CLIP_MAGIC = b"PUBCLIP1"
-_KINDS = ("sentences", "chapters")
+_KINDS = ("sentences", "chapters", "books")
 
 
 class CacheError(PublisherError):
@@ -70,7 +70,8 @@ class CacheUsage:
 
 @dataclass(frozen=True)
 class ChapterEntry:
-    mp3: Path
+    mp3: Path  # untagged
+    flac: Path  # the same audio, lossless, for the one-file book
     timeline: ChapterTimeline
 
 
@@ -124,28 +125,54 @@ class SentenceCache:
     def get_chapter(self, key: str) -> ChapterEntry | None:
         """An encoded chapter and its timeline, or None (a damaged entry is removed)."""
         index = self._path("chapters", key, ".json")
-        mp3 = index.with_suffix(".mp3")
+        files = {suffix: index.with_suffix(suffix) for suffix in (".mp3", ".flac")}
         try:
             record = json.loads(index.read_text(encoding="utf-8"))
-            with mp3.open("rb") as stream:
-                digest = hashlib.file_digest(stream, "sha256").hexdigest()
-            if digest != record["mp3_sha256"]:
-                raise ValueError("digest")
-            return ChapterEntry(mp3, _timeline(record["timeline"]))
+            for suffix, path in files.items():
+                with path.open("rb") as stream:
+                    digest = hashlib.file_digest(stream, "sha256").hexdigest()
+                if digest != record["sha256"][suffix]:
+                    raise ValueError("digest")
+            return ChapterEntry(files[".mp3"], files[".flac"], _timeline(record["timeline"]))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
-            index.unlink(missing_ok=True)
-            mp3.unlink(missing_ok=True)
+            for path in (index, *files.values()):
+                path.unlink(missing_ok=True)
             return None
 
-    def put_chapter(self, key: str, mp3: Path, timeline: ChapterTimeline) -> None:
-        data = mp3.read_bytes()
-        record = {"mp3_sha256": hashlib.sha256(data).hexdigest(), "timeline": _plain(timeline)}
+    def put_chapter(self, key: str, mp3: Path, flac: Path, timeline: ChapterTimeline) -> None:
         target = self._path("chapters", key, ".json")
-        # The MP3 goes first: the index names it, so an index never points at nothing.
-        self._write(target.with_suffix(".mp3"), [data])
+        digests = {}
+        # The audio goes first: the index names it, so an index never points at nothing.
+        for suffix, source in ((".mp3", mp3), (".flac", flac)):
+            data = source.read_bytes()
+            digests[suffix] = hashlib.sha256(data).hexdigest()
+            self._write(target.with_suffix(suffix), [data])
+        record = {"sha256": digests, "timeline": _plain(timeline)}
         self._write(target, [json.dumps(record).encode("utf-8")])
+
+    def get_file(self, key: str, suffix: str) -> Path | None:
+        """A whole-book file (an M4B, say) stored with ``put_file``, if intact."""
+        path = self._path("books", key, suffix)
+        digest_path = path.with_name(path.name + ".sha256")
+        try:
+            expected = digest_path.read_text(encoding="ascii").strip()
+            with path.open("rb") as stream:
+                if hashlib.file_digest(stream, "sha256").hexdigest() == expected:
+                    return path
+        except OSError:
+            return None
+        path.unlink(missing_ok=True)
+        digest_path.unlink(missing_ok=True)
+        return None
+
+    def put_file(self, key: str, suffix: str, source: Path) -> None:
+        path = self._path("books", key, suffix)
+        data = source.read_bytes()
+        self._write(path, [data])
+        digest = hashlib.sha256(data).hexdigest().encode("ascii")
+        self._write(path.with_name(path.name + ".sha256"), [digest])
 
     # --- housekeeping --------------------------------------------------------------
 
@@ -153,7 +180,7 @@ class SentenceCache:
         usage = {}
         for kind in _KINDS:
             files = [p for p in (self.root / kind).rglob("*") if p.is_file()]
-            entries = sum(1 for p in files if p.suffix in (".pcm", ".json"))
+            entries = sum(1 for p in files if p.suffix in (".pcm", ".json", ".sha256"))
             usage[kind] = CacheUsage(entries, sum(p.stat().st_size for p in files))
         return usage
 

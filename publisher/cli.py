@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from publisher.audio.encode import BITRATES, DEFAULT_BITRATE
+from publisher.audio.encode import ALL_BITRATES
+from publisher.audio.loudness import PROFILE_NAMES, PROFILES, ProfileName
 from publisher.cache import SentenceCache, default_cache_dir
 from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import PublisherError
@@ -124,10 +125,21 @@ def main(verbose: bool) -> None:
 )
 @click.option(
     "--bitrate",
-    type=click.Choice([str(b) for b in BITRATES]),
-    default=str(DEFAULT_BITRATE),
+    type=click.Choice([str(b) for b in ALL_BITRATES]),
+    help="MP3 bitrate in kbps (constant bitrate, mono). [default: the audio profile's]",
+)
+@click.option(
+    "--audio-profile",
+    type=click.Choice(PROFILE_NAMES),
+    default="speech",
     show_default=True,
-    help="MP3 bitrate in kbps (constant bitrate, mono).",
+    help="Loudness and format: speech ("
+    + PROFILES["speech"].summary
+    + "), podcast ("
+    + PROFILES["podcast"].summary
+    + "), acx ("
+    + PROFILES["acx"].summary
+    + ").",
 )
 @click.option(
     "--sentence-pause",
@@ -197,6 +209,15 @@ def main(verbose: bool) -> None:
     is_flag=True,
     help="Build the text-only EPUB and report; no narration.",
 )
+@click.option("--no-m4b", is_flag=True, help="No one-file M4B audiobook.")
+@click.option(
+    "--single-mp3", is_flag=True, help="Also the whole book as one MP3 with ID3 chapter marks."
+)
+@click.option(
+    "--split-hours",
+    type=click.FloatRange(0.5, min_open=False),
+    help="Split the M4B into parts of at most this many hours, between chapters.",
+)
 @click.option(
     "-j",
     "--jobs",
@@ -219,7 +240,8 @@ def build(
     engine: str | None,
     voice: str | None,
     lexicon: Path | None,
-    bitrate: str,
+    bitrate: str | None,
+    audio_profile: ProfileName,
     sentence_pause: int,
     paragraph_pause: int,
     scene_pause: int,
@@ -230,6 +252,9 @@ def build(
     no_epub_audio: bool,
     overlay_granularity: Granularity,
     no_audio: bool,
+    no_m4b: bool,
+    single_mp3: bool,
+    split_hours: float | None,
     jobs: int | None,
     cache_dir: Path | None,
     no_cache: bool,
@@ -267,7 +292,11 @@ def build(
         engine=engine,
         voice=voice,
         lexicon=lexicon,
-        bitrate=int(bitrate),
+        bitrate=int(bitrate) if bitrate else None,
+        audio_profile=audio_profile,
+        m4b=not no_m4b,
+        single_mp3=single_mp3,
+        split_hours=split_hours,
         pauses=pauses,
         jobs=jobs,
         cache_dir=None if no_cache else cache_dir or default_cache_dir(),

@@ -7,7 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publisher.audio.encode import DEFAULT_BITRATE
+from publisher.audio.encode import bitrates_at
+from publisher.audio.loudness import PROFILES, AudioProfile, ProfileName
 from publisher.errors import ConfigError
 from publisher.formats.overlays import Granularity
 from publisher.metadata import normalise_language
@@ -35,12 +36,31 @@ class BuildConfig:
     chapters: ChapterOptions = field(default_factory=ChapterOptions)
     engine: str | None = None  # None: Piper, or eSpeak NG for languages Piper lacks
     voice: str | None = None
-    bitrate: int = DEFAULT_BITRATE
+    audio_profile: ProfileName = "speech"
+    bitrate: int | None = None  # None: the profile's
     pauses: Pauses = field(default_factory=Pauses)
+    m4b: bool = True  # the one-file audiobook
+    single_mp3: bool = False  # and the whole book as one MP3 with ID3 chapters
+    split_hours: float | None = None  # M4B parts no longer than this, split between chapters
     jobs: int | None = None  # narration processes; None: every usable core
     cache_dir: Path | None = None  # the sentence cache; None: none (the CLI uses one)
     # Fixed for reproducible builds; by default SOURCE_DATE_EPOCH, else the build time.
     modified: dt.datetime | None = field(default=None)
+
+    def profile(self) -> AudioProfile:
+        profile = PROFILES[self.audio_profile]
+        bitrate = self.bitrate_kbps()
+        if profile.name == "acx" and bitrate != profile.bitrate_kbps:
+            raise ConfigError(f"ACX requires {profile.bitrate_kbps} kbps MP3s, not {bitrate}")
+        if bitrate not in bitrates_at(profile.sample_rate):
+            rates = ", ".join(map(str, bitrates_at(profile.sample_rate)))
+            raise ConfigError(
+                f"{bitrate} kbps is not an MP3 bitrate at {profile.sample_rate} Hz ({rates})"
+            )
+        return profile
+
+    def bitrate_kbps(self) -> int:
+        return self.bitrate or PROFILES[self.audio_profile].bitrate_kbps
 
     def processes(self) -> int:
         if self.jobs is not None and self.jobs < 1:

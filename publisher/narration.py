@@ -16,6 +16,8 @@ from pathlib import Path
 from publisher.audio.assemble import KEEP_MS, SILENCE_DBFS, assemble_chapter
 from publisher.audio.encode import encode_mp3, encoder_version
 from publisher.audio.ffmpeg import SAMPLE_RATE
+from publisher.audio.loudness import PROFILES, AudioProfile, normalise
+from publisher.audio.onefile import write_flac
 from publisher.audio.tags import ChapterTags, write_tags
 from publisher.cache import SentenceCache, clip_key, content_key
 from publisher.errors import EngineError
@@ -51,6 +53,7 @@ class AudioSettings:
     bitrate_kbps: int
     year: str
     say: Normalizer
+    profile: AudioProfile = PROFILES["speech"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class ChapterFile:
     section: Section
     href: str
     timeline: ChapterTimeline
+    flac: Path  # the chapter's audio, lossless, for the one-file book (lives in scratch or cache)
 
 
 def choose_narrator(engine_name: str | None, voice: str | None, language: str) -> Narrator:
@@ -129,6 +133,7 @@ def narrate_book(
     settings: AudioSettings,
     staging: Staging,
     timings: Timings,
+    scratch: Path,
     cache: SentenceCache | None = None,
     jobs: int = 1,
     progress: ProgressHook | None = None,
@@ -138,7 +143,7 @@ def narrate_book(
     again; the rest are spoken on ``jobs`` processes while finished chapters are encoded."""
     with timings.stage("script"):
         plans = _plans(book, narrator, settings)
-    run = _Run(book, narrator, settings, staging, timings, cache, progress)
+    run = _Run(book, narrator, settings, staging, timings, scratch, cache, progress)
     run.total = sum(len(p.script) for p in plans)
     waiting = [p for p in plans if not run.finish_from_cache(p)]
     work = run.work(waiting)
@@ -171,6 +176,7 @@ def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Pla
             keys,
             [(u.id, u.kind, u.pause_before, u.paragraph_id) for u in script],
             asdict(settings.pauses),
+            asdict(settings.profile),
             settings.bitrate_kbps,
             SAMPLE_RATE,
             SILENCE_DBFS,
@@ -193,10 +199,11 @@ class _Run:
         settings: AudioSettings,
         staging: Staging,
         timings: Timings,
+        scratch: Path,
         cache: SentenceCache | None,
         progress: ProgressHook | None,
     ) -> None:
-        self.book, self.narrator, self.settings = book, narrator, settings
+        self.book, self.narrator, self.settings, self.scratch = book, narrator, settings, scratch
         self.staging, self.timings, self.cache, self.progress = staging, timings, cache, progress
         self.files: list[ChapterFile] = []
         self.clips: dict[str, Clip] = {}
@@ -212,7 +219,7 @@ class _Run:
         with self.timings.stage("encode"):
             path = self.staging.path(plan.href)
             shutil.copyfile(entry.mp3, path)
-            self._tag(plan, path, entry.timeline)
+            self._tag(plan, path, entry.timeline, entry.flac)
         self.hits += len(plan.script)
         self._advance(len(plan.script), entry.timeline.duration_ms / 1000)
         return True
@@ -248,12 +255,19 @@ class _Run:
         spoken = [(u, self._clip(u, key)) for u, key in zip(plan.script, plan.keys, strict=True)]
         with self.timings.stage("assemble"):
             chapter = assemble_chapter(plan.section.id, spoken, self.settings.pauses)
+        with self.timings.stage("loudness"):
+            pcm = normalise(chapter.pcm, chapter.sample_rate, self.settings.profile)
         with self.timings.stage("encode"):
             path = self.staging.path(plan.href)
-            encode_mp3(chapter.pcm, chapter.sample_rate, path, self.settings.bitrate_kbps)
+            profile = self.settings.profile
+            encode_mp3(
+                pcm, chapter.sample_rate, path, self.settings.bitrate_kbps, profile.sample_rate
+            )
+            flac = self.scratch / f"{plan.number:04d}.flac"
+            write_flac(pcm, chapter.sample_rate, flac)
             if self.cache is not None:
-                self.cache.put_chapter(plan.key, path, chapter.timeline)
-            self._tag(plan, path, chapter.timeline)
+                self.cache.put_chapter(plan.key, path, flac, chapter.timeline)
+            self._tag(plan, path, chapter.timeline, flac)
         log.info("narrated %s (%.1f s)", plan.section.display_title, chapter.duration_ms / 1000)
 
     def _clip(self, utterance: Utterance, key: str) -> Clip:
@@ -271,12 +285,12 @@ class _Run:
             self.clips.pop(key, None)  # one chapter's clips in memory, not the book's
         return clip
 
-    def _tag(self, plan: _Plan, path: Path, timeline: ChapterTimeline) -> None:
+    def _tag(self, plan: _Plan, path: Path, timeline: ChapterTimeline, flac: Path) -> None:
         texts = {u.id: u.text for u in plan.script}
         texts |= {p.id: p.text for p in plan.section.content if isinstance(p, Paragraph)}
         tags = _tags(self.book, plan.section, plan.number, self.settings.year)
         write_tags(path, tags, timeline, texts)
-        self.files.append(ChapterFile(plan.section, plan.href, timeline))
+        self.files.append(ChapterFile(plan.section, plan.href, timeline, flac))
 
     def _advance(self, sentences: int, audio_s: float) -> None:
         self.done += sentences

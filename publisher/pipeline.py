@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from publisher.audiobook import one_file
 from publisher.cache import SentenceCache
 from publisher.config import BuildConfig
 from publisher.formats.epub import book_identifier, write_epub
@@ -49,6 +53,8 @@ class BuildReport:
     narration: Narration | None
     timings: dict[str, float]
     cache_enabled: bool
+    audio_profile: str
+    one_files: tuple[str, ...] = ()  # chapters.json, the M4B (or its parts), the single MP3
 
     @property
     def chapters(self) -> tuple[ChapterFile, ...]:
@@ -79,11 +85,15 @@ class BuildReport:
             "engine": self.narrator.engine.name if self.narrator else None,
             "engine_version": self.narrator.engine.version() if self.narrator else None,
             "voice": self.narrator.voice if self.narrator else None,
+            "audio_profile": self.audio_profile if self.narrator else None,
             "duration_s": self.duration_s,
             "words": self.book.words,
             "epub": f"{self.slug}.epub",
             "playlist": f"{self.slug}.m3u8" if self.narrator else None,
             "manifest": "manifest.json" if self.narrator else None,
+            "m4b": [f for f in self.one_files if f.endswith(".m4b")],
+            "single_mp3": next((f for f in self.one_files if f.endswith(".mp3")), None),
+            "chapters_json": "chapters.json" if "chapters.json" in self.one_files else None,
             "chapters": [
                 {
                     "index": s.index,
@@ -128,18 +138,22 @@ def publish(config: BuildConfig, progress: ProgressHook | None = None) -> BuildR
     if config.audio:
         narrator = choose_narrator(config.engine, config.voice, book.metadata.language)
         processes = config.processes()
+        profile = config.profile()
         cache = SentenceCache(config.cache_dir) if config.cache_dir else None
     slug = make_slug(book.metadata.title)
     modified = config.modified_time()
     narration: Narration | None = None
-    with staged_book(config.output_dir, slug) as staging:
+    one_files: list[str] = []
+    with staged_book(config.output_dir, slug) as staging, _scratch() as scratch:
         if narrator is not None:
             year = (book.metadata.date or str(modified.year))[:4]
             say = Normalizer.for_text(book.metadata.language, book_text(book), lexicon)
-            settings = AudioSettings(config.pauses, config.bitrate, year, say)
+            settings = AudioSettings(config.pauses, config.bitrate_kbps(), year, say, profile)
             narration = narrate_book(
-                book, narrator, settings, staging, timings, cache, processes, progress
+                book, narrator, settings, staging, timings, scratch, cache, processes, progress
             )
+            with timings.stage("one_file"):
+                one_files = one_file(staging, book, slug, narration.files, settings, config, cache)
         chapters = narration.files if narration else ()
         with timings.stage("publish"):
             read_along = _read_along(staging, narrator, chapters, config)
@@ -150,9 +164,16 @@ def publish(config: BuildConfig, progress: ProgressHook | None = None) -> BuildR
             if narrator is not None:
                 _write_navigation(staging, book, slug, narrator, chapters, config, modified)
         timings.seconds["total"] = time.perf_counter() - started
-        report = _report(book, manuscript, config, slug, narrator, narration, timings)
+        report = _report(book, manuscript, config, slug, narrator, narration, timings, one_files)
         staging.write_json("report.json", report.as_json())
     return report
+
+
+@contextlib.contextmanager
+def _scratch() -> Iterator[Path]:
+    """Working files (each chapter's lossless audio) that never reach the output."""
+    with tempfile.TemporaryDirectory(prefix="publisher-") as folder:
+        yield Path(folder)
 
 
 def _read_along(
@@ -204,7 +225,7 @@ def _write_navigation(
         modified,
         narrator.description,
         tracks,
-        config.bitrate,
+        config.bitrate_kbps(),
         f"{slug}.epub",
         book.cover,
     )
@@ -219,6 +240,7 @@ def _report(
     narrator: Narrator | None,
     narration: Narration | None,
     timings: Timings,
+    one_files: list[str],
 ) -> BuildReport:
     return BuildReport(
         book,
@@ -230,4 +252,6 @@ def _report(
         narration,
         dict(timings.seconds),
         config.cache_dir is not None and narrator is not None,
+        config.audio_profile,
+        tuple(one_files),
     )

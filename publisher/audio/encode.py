@@ -7,19 +7,30 @@ from pathlib import Path
 from publisher.audio.ffmpeg import ffmpeg_version, segment
 from publisher.errors import OutputError
 
-# Bitrates MPEG-2 Layer III allows at 22.05 kHz.
+# Bitrates MPEG-2 Layer III allows at 22.05 kHz, and MPEG-1 Layer III at 44.1 kHz.
 BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+BITRATES_44K = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+ALL_BITRATES = tuple(sorted(set(BITRATES) | set(BITRATES_44K)))
 DEFAULT_BITRATE = 64
 
 
-def encode_mp3(pcm: bytes, sample_rate: int, path: Path, bitrate_kbps: int) -> None:
-    if bitrate_kbps not in BITRATES:
-        raise OutputError(f"{bitrate_kbps} kbps is not an MP3 bitrate at {sample_rate} Hz")
+def bitrates_at(sample_rate: int) -> tuple[int, ...]:
+    return BITRATES_44K if sample_rate >= 32000 else BITRATES
+
+
+def encode_mp3(
+    pcm: bytes, sample_rate: int, path: Path, bitrate_kbps: int, out_rate: int | None = None
+) -> None:
+    """Constant-bitrate mono MP3 of ``pcm``, resampled to ``out_rate`` when given."""
+    rate = out_rate or sample_rate
+    if bitrate_kbps not in bitrates_at(rate):
+        raise OutputError(f"{bitrate_kbps} kbps is not an MP3 bitrate at {rate} Hz")
+    resample = ["-ar", str(rate)] if rate != sample_rate else []
     segment(pcm, sample_rate).export(
         str(path),
         format="mp3",
         bitrate=f"{bitrate_kbps}k",
-        parameters=["-ac", "1", "-id3v2_version", "0", "-map_metadata", "-1"],
+        parameters=["-ac", "1", *resample, "-id3v2_version", "0", "-map_metadata", "-1"],
     )
     mark_lame_header(path)
 

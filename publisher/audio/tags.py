@@ -96,10 +96,19 @@ class ChapterTags:
     cover: Image | None = None
 
 
+Mark = tuple[str, int, int, str]  # element id, start ms, end ms, title
+
+
 def write_tags(
     path: Path, tags: ChapterTags, timeline: ChapterTimeline, texts: dict[str, str]
 ) -> None:
-    """Tag ``path``; ``texts`` maps paragraph and item ids to their text, for mark titles."""
+    """Tag a chapter's MP3; ``texts`` maps paragraph and item ids to their text, for the
+    titles of its marks (one per paragraph)."""
+    write_id3(path, tags, chapter_marks(timeline, texts, tags.title))
+
+
+def write_id3(path: Path, tags: ChapterTags, marks: list[Mark]) -> None:
+    """ID3v2.3 text frames, the cover, and a CHAP per mark under one ordered CTOC."""
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=[tags.title]))
     id3.add(TALB(encoding=3, text=[tags.album]))
@@ -124,7 +133,6 @@ def write_tags(
                 data=tags.cover.data,
             )
         )
-    marks = chapter_marks(timeline, texts, tags.title)
     for element_id, start, end, title in marks:
         id3.add(
             CHAP(
@@ -149,7 +157,7 @@ def write_tags(
 
 def chapter_marks(
     timeline: ChapterTimeline, texts: dict[str, str], heading_title: str
-) -> list[tuple[str, int, int, str]]:
+) -> list[Mark]:
     """One mark for the heading and one per paragraph, back to back from 0 to the end."""
     groups: list[tuple[str, list[TimedItem]]] = [
         (key, list(run))

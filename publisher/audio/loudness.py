@@ -1,0 +1,258 @@
+"""Loudness to spoken-word standards.
+
+Each chapter is measured with ffmpeg's EBU R128 meter (ITU-R BS.1770 integrated loudness
+and true peak), brought to its profile's target with one gain, and held under the peak
+ceiling by a look-ahead limiter. One gain per chapter keeps the voice's own dynamics;
+every chapter meets the same target, so loudness is even from chapter to chapter and from
+engine to engine. Gain and limiting change no sample's position: the Timeline stays exact.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+import numpy as np
+
+from publisher.audio.ffmpeg import ffmpeg_exe
+from publisher.errors import EngineError
+
+ProfileName = Literal["speech", "acx", "podcast"]
+PROFILE_NAMES: tuple[ProfileName, ...] = get_args(ProfileName)
+SILENT_DB = -120.0  # what digital silence measures as, instead of minus infinity
+
+
+@dataclass(frozen=True)
+class AudioProfile:
+    """A delivery target. Either ``loudness_lufs`` (integrated, EBU R128) or ``rms_db``
+    (plain RMS, as ACX measures) sets the level; ``peak_db`` is the most a peak may reach
+    (true peak for loudness targets, sample peak for ACX)."""
+
+    name: ProfileName
+    summary: str
+    loudness_lufs: float | None
+    rms_db: float | None
+    peak_db: float
+    sample_rate: int
+    bitrate_kbps: int
+    rms_range: tuple[float, float] | None = None
+    noise_floor_db: float | None = None
+    head_s: tuple[float, float] | None = None  # room tone allowed before the voice
+    tail_s: tuple[float, float] | None = None  # and after it
+
+    @property
+    def ceiling_db(self) -> float:
+        # Margin under the limit for what the limiter cannot see: peaks between samples,
+        # and the few tenths of a dB that MP3 and AAC encoding add.
+        return self.peak_db - 1.0
+
+
+PROFILES: dict[ProfileName, AudioProfile] = {
+    "speech": AudioProfile(
+        "speech", "-19 LUFS, true peak -1 dBTP, 22.05 kHz 64 kbps", -19.0, None, -1.0, 22050, 64
+    ),
+    "podcast": AudioProfile(
+        "podcast", "-16 LUFS, true peak -1 dBTP, 44.1 kHz 96 kbps", -16.0, None, -1.0, 44100, 96
+    ),
+    "acx": AudioProfile(
+        "acx",
+        "ACX: RMS -23 to -18 dB, peaks -3 dB, noise floor -60 dB, 44.1 kHz 192 kbps CBR",
+        None,
+        -20.0,
+        -3.0,
+        44100,
+        192,
+        rms_range=(-23.0, -18.0),
+        noise_floor_db=-60.0,
+        head_s=(0.5, 1.0),
+        tail_s=(1.0, 5.0),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Loudness:
+    integrated_lufs: float
+    true_peak_db: float
+    sample_peak_db: float
+    rms_db: float
+    noise_floor_db: float  # RMS of the quietest half second
+
+
+def measure(pcm: bytes, sample_rate: int) -> Loudness:
+    samples = _int16(pcm)
+    integrated, true_peak = _ebur128(pcm, sample_rate)
+    peak = int(np.max(np.abs(samples.astype(np.int32)))) / 32768 if samples.size else 0.0
+    return Loudness(
+        integrated,
+        true_peak,
+        _db(peak),
+        _db(_rms(samples)),
+        _noise_floor(samples, sample_rate),
+    )
+
+
+def normalise(pcm: bytes, sample_rate: int, profile: AudioProfile) -> bytes:
+    """``pcm`` at the profile's level and under its ceiling, sample for sample in place.
+
+    Works through the chapter a chunk at a time: an hour-long chapter needs its 16-bit
+    samples twice over in memory, not as floating point.
+    """
+    samples = _int16(pcm)
+    if not samples.size or not samples.any():
+        return pcm
+    peaks = _true_peaks(samples, sample_rate)
+    ceiling = _linear(profile.ceiling_db)
+    gain = _shortfall(pcm, sample_rate, profile)
+    out = pcm
+    # The limiter takes a little level off the loudest words; a few corrections restore it.
+    for _ in range(3):
+        out = _limit(samples, peaks, _linear(gain), ceiling)
+        error = _shortfall(out, sample_rate, profile)
+        if abs(error) <= 0.15:
+            break
+        gain += error
+    return out
+
+
+def _shortfall(pcm: bytes, sample_rate: int, profile: AudioProfile) -> float:
+    """How many dB the audio is under the profile's level (negative: over it)."""
+    if profile.loudness_lufs is not None:
+        integrated, _ = _ebur128(pcm, sample_rate, true_peak=False)
+        return profile.loudness_lufs - integrated
+    assert profile.rms_db is not None
+    return profile.rms_db - _db(_rms(_int16(pcm)))
+
+
+@dataclass(frozen=True)
+class _Peaks:
+    """The true peak (4x oversampled) of each 1 ms block of a signal."""
+
+    block: int
+    values: Any
+
+
+CHUNK = 1 << 17  # samples per piece of work: a few MB of floating point at a time
+OVERLAP = 256
+
+
+def _true_peaks(samples: Any, sample_rate: int) -> _Peaks:
+    """Peaks between samples count: a limiter that only saw the samples would let the
+    reconstructed wave overshoot its ceiling by a dB or more on sibilants."""
+    block = max(1, sample_rate // 1000)
+    values = np.zeros(-(-samples.size // block))
+    step = CHUNK - 2 * OVERLAP  # each piece with its overlaps is a fast FFT size
+    for start in range(0, samples.size, step):
+        stop = min(samples.size, start + step)
+        low, high = max(0, start - OVERLAP), min(samples.size, stop + OVERLAP)
+        up = np.abs(_oversampled(samples[low:high] / 32768.0, 4))
+        body = up[4 * (start - low) : 4 * (stop - low)]
+        first, size = start // block, -(-body.size // (4 * block))
+        framed = np.zeros(size * 4 * block)
+        framed[: body.size] = body
+        values[first : first + size] = np.maximum(
+            values[first : first + size], framed.reshape(size, 4 * block).max(axis=1)
+        )
+    return _Peaks(block, values)
+
+
+def _oversampled(samples: Any, factor: int) -> Any:
+    return np.fft.irfft(np.fft.rfft(samples), samples.size * factor) * factor
+
+
+def _limit(samples: Any, peaks: _Peaks, gain: float, ceiling: float) -> bytes:
+    """16-bit ``samples`` times ``gain``, with look-ahead peak limiting in 1 ms blocks: the
+    gain falls over the 20 ms before a peak and recovers over the 20 ms after it, smoothly,
+    never letting a (true) peak pass the ceiling."""
+    need = np.minimum(1.0, ceiling / np.maximum(peaks.values * gain, 1e-12))
+    radius = 20
+    held = need.copy()
+    for shift in range(1, 2 * radius + 1):  # the least gain within 40 blocks either side
+        held[shift:] = np.minimum(held[shift:], need[:-shift])
+        held[:-shift] = np.minimum(held[:-shift], need[shift:])
+    kernel = np.ones(2 * radius + 1) / (2 * radius + 1)
+    smooth = np.convolve(np.pad(held, radius, mode="edge"), kernel, mode="valid") * gain
+    centres = np.arange(smooth.size) * peaks.block + peaks.block / 2
+    out = np.empty(samples.size, dtype="<i2")
+    limit = ceiling * 32768.0
+    for start in range(0, samples.size, CHUNK):
+        piece = samples[start : start + CHUNK]
+        envelope = np.interp(np.arange(start, start + piece.size), centres, smooth)
+        scaled = np.clip(np.round(piece * envelope), -limit, limit)
+        out[start : start + piece.size] = scaled.astype("<i2")
+    result: bytes = out.tobytes()
+    return result
+
+
+def _ebur128(pcm: bytes, sample_rate: int, true_peak: bool = True) -> tuple[float, float]:
+    """Integrated loudness and (4x oversampled, so dearer to measure) true peak."""
+    command = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostats",
+        "-f",
+        "s16le",
+        "-ar",
+        str(sample_rate),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+        "-af",
+        f"ebur128=peak={'true' if true_peak else 'none'}:framelog=verbose",
+        "-f",
+        "null",
+        "-",
+    ]
+    result = subprocess.run(command, input=pcm, capture_output=True, check=False)
+    report = result.stderr.decode("utf-8", "replace")
+    integrated = re.search(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS", report)
+    peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", report)
+    if result.returncode != 0 or integrated is None or (true_peak and peak is None):
+        raise EngineError("could not measure loudness with ffmpeg's ebur128 filter")
+    return _number(integrated.group(1)), _number(peak.group(1)) if peak else SILENT_DB
+
+
+def _int16(pcm: bytes) -> Any:
+    return np.frombuffer(pcm, dtype="<i2")
+
+
+def _rms(samples: Any) -> float:
+    """RMS of 16-bit samples as a fraction of full scale, summed a chunk at a time."""
+    if not samples.size:
+        return 0.0
+    total = 0.0
+    for start in range(0, samples.size, CHUNK):
+        piece = samples[start : start + CHUNK].astype(np.float64)
+        total += float(np.dot(piece, piece))
+    return math.sqrt(total / samples.size) / 32768.0
+
+
+def _noise_floor(samples: Any, sample_rate: int) -> float:
+    """RMS of the quietest half second, from the energy of 10 ms blocks."""
+    block = max(1, sample_rate // 100)
+    count = samples.size // block
+    if count < 50:
+        return _db(_rms(samples))
+    energy = np.empty(count)
+    for first in range(0, count, CHUNK // block):
+        last = min(count, first + CHUNK // block)
+        piece = samples[first * block : last * block].astype(np.float64).reshape(-1, block)
+        energy[first:last] = np.einsum("ij,ij->i", piece, piece)
+    window = np.convolve(energy, np.ones(50), mode="valid") / (50 * block)
+    return _db(math.sqrt(max(0.0, float(window.min()))) / 32768.0)
+
+
+def _db(value: float) -> float:
+    return max(SILENT_DB, 20 * math.log10(value)) if value > 0 else SILENT_DB
+
+
+def _linear(db: float) -> float:
+    return float(10 ** (db / 20))
+
+
+def _number(text: str) -> float:
+    return SILENT_DB if text == "-inf" else max(SILENT_DB, float(text))

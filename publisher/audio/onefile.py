@@ -1,0 +1,187 @@
+"""The book as one file: an M4B (AAC in MP4) with chapter marks, a one-file MP3 with ID3
+chapters, and Podcasting 2.0 JSON chapters, all from the same chapter Timelines.
+
+Chapters reach here as lossless FLAC of their loudness-corrected audio, so the one-file
+book is encoded once from the same samples as the chapter MP3s, never transcoded from them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mutagen.mp4 import MP4, MP4Cover
+
+from publisher.audio.encode import mark_lame_header
+from publisher.audio.ffmpeg import ffmpeg_exe
+from publisher.audio.tags import ChapterTags, Mark, write_id3
+from publisher.errors import OutputError
+from publisher.model import Image
+
+PODCAST_CHAPTERS_VERSION = "1.2.0"
+
+
+@dataclass(frozen=True)
+class BookMark:
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+def book_marks(titles: Sequence[str], durations_ms: Sequence[int]) -> list[BookMark]:
+    """Chapters back to back on one timeline."""
+    marks, start = [], 0
+    for title, duration in zip(titles, durations_ms, strict=True):
+        marks.append(BookMark(title, start, start + duration))
+        start += duration
+    return marks
+
+
+def split_parts(marks: Sequence[BookMark], hours: float | None) -> list[list[int]]:
+    """Chapter indices per part, each part as long as ``hours`` allows (never splitting a
+    chapter, so a chapter longer than that is a part of its own)."""
+    if hours is None:
+        return [list(range(len(marks)))]
+    limit = hours * 3_600_000
+    parts: list[list[int]] = [[]]
+    part_start = 0
+    for index, mark in enumerate(marks):
+        if parts[-1] and mark.end_ms - part_start > limit:
+            parts.append([])
+            part_start = mark.start_ms
+        parts[-1].append(index)
+    return parts
+
+
+def podcast_chapters(marks: Sequence[BookMark]) -> dict[str, Any]:
+    """JSON chapters as Podcasting 2.0 defines them (version 1.2.0)."""
+    return {
+        "version": PODCAST_CHAPTERS_VERSION,
+        "chapters": [{"startTime": m.start_ms / 1000, "title": m.title} for m in marks],
+    }
+
+
+def write_flac(pcm: bytes, sample_rate: int, path: Path) -> None:
+    _ffmpeg(
+        ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-c:a", "flac"],
+        path,
+        pcm,
+    )
+
+
+@dataclass(frozen=True)
+class BookTags:
+    title: str
+    author: str | None
+    year: str | None
+    encoder: str
+    cover: Image | None
+
+
+def write_m4b(
+    sources: Sequence[Path],
+    marks: Sequence[BookMark],
+    path: Path,
+    sample_rate: int,
+    title: str,
+) -> None:
+    """AAC-LC in an MP4 audiobook container with a QuickTime chapter track (and Nero
+    chapters); ``tag_m4b`` then names it."""
+    bitrate = "64k" if sample_rate < 32000 else "96k"
+    with tempfile.TemporaryDirectory() as scratch:
+        listing = _concat_list(sources, Path(scratch))
+        metadata = Path(scratch) / "chapters.txt"
+        metadata.write_text(_ffmetadata(title, marks), encoding="utf-8")
+        _ffmpeg(
+            [
+                *("-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(metadata)),
+                *("-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", "-ac", "1"),
+                *("-ar", str(sample_rate), "-c:a", "aac", "-aac_coder", "fast", "-b:a", bitrate),
+                *("-movflags", "+faststart", "-f", "ipod"),
+            ],
+            path,
+        )
+
+
+def write_single_mp3(
+    sources: Sequence[Path],
+    marks: Sequence[BookMark],
+    path: Path,
+    sample_rate: int,
+    bitrate_kbps: int,
+    tags: ChapterTags,
+) -> None:
+    """One constant-bitrate MP3 for the whole book, with a CHAP frame per chapter."""
+    with tempfile.TemporaryDirectory() as scratch:
+        listing = _concat_list(sources, Path(scratch))
+        _ffmpeg(
+            [
+                *("-f", "concat", "-safe", "0", "-i", str(listing), "-ac", "1"),
+                *("-ar", str(sample_rate), "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k"),
+                *("-id3v2_version", "0", "-map_metadata", "-1", "-f", "mp3"),
+            ],
+            path,
+        )
+    mark_lame_header(path)
+    chapters: list[Mark] = [
+        (f"ch{index:03d}", m.start_ms, m.end_ms, m.title) for index, m in enumerate(marks, 1)
+    ]
+    write_id3(path, tags, chapters)
+
+
+def tag_m4b(path: Path, tags: BookTags) -> None:
+    """Audiobook tags and the cover, as Apple Books and Android players read them."""
+    mp4 = MP4(str(path))
+    assert mp4.tags is not None
+    mp4.tags["\xa9nam"] = [tags.title]
+    mp4.tags["\xa9alb"] = [tags.title]
+    if tags.author:
+        mp4.tags["\xa9ART"] = [tags.author]
+        mp4.tags["aART"] = [tags.author]
+    if tags.year:
+        mp4.tags["\xa9day"] = [tags.year]
+    mp4.tags["\xa9gen"] = ["Audiobook"]
+    mp4.tags["\xa9too"] = [tags.encoder]
+    mp4.tags["stik"] = [2]  # media kind: audiobook
+    if tags.cover is not None:
+        kind = MP4Cover.FORMAT_PNG if tags.cover.extension == "png" else MP4Cover.FORMAT_JPEG
+        mp4.tags["covr"] = [MP4Cover(tags.cover.data, imageformat=kind)]
+    mp4.save()
+
+
+def _concat_list(sources: Sequence[Path], folder: Path) -> Path:
+    listing = folder / "sources.txt"
+    lines = ["file '" + str(s.resolve()).replace("'", "'\\''") + "'" for s in sources]
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return listing
+
+
+def _ffmetadata(title: str, marks: Sequence[BookMark]) -> str:
+    lines = [";FFMETADATA1", f"title={_escape(title)}"]
+    for mark in marks:
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={mark.start_ms}",
+            f"END={mark.end_ms}",
+            f"title={_escape(mark.title)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _escape(value: str) -> str:
+    for special in ("\\", "=", ";", "#", "\n"):
+        value = value.replace(special, "\\" + special)
+    return value
+
+
+def _ffmpeg(arguments: list[str], output: Path, data: bytes | None = None) -> None:
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *arguments, str(output)]
+    result = subprocess.run(command, input=data, capture_output=True, check=False)
+    if result.returncode != 0:
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OutputError(f"could not write {output.name}: {lines[-1] if lines else 'ffmpeg'}")
