@@ -13,6 +13,7 @@ import click
 from publisher.audio.encode import ALL_BITRATES
 from publisher.audio.loudness import PROFILE_NAMES, PROFILES, ProfileName
 from publisher.cache import SentenceCache, default_cache_dir
+from publisher.check import check_book
 from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import PublisherError
 from publisher.formats.overlays import GRANULARITIES, Granularity
@@ -319,6 +320,38 @@ def build(
         f"{report.book.words:,} words{listening}, built in {report.timings['total']:.1f} s"
         f"{cached}"
     )
+
+
+@main.command()
+@click.argument(
+    "book_dir", metavar="BOOK_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+def check(book_dir: Path) -> None:
+    """Measure a built book against the audio profile it was built for: every audio file's
+    loudness, peaks, RMS, noise floor, room tone, format and length; the playlist,
+    manifest, chapters.json, M4B and single-MP3 chapter marks against each other; and the
+    EPUB through EPUBCheck. Prints a table; exits 1 if anything fails.
+
+    \b
+    Example:
+      publisher check output/the-cartographer-of-small-rivers
+    """
+    findings = check_book(book_dir)
+    rows = [(f.subject, f.check, f.measured, f.expected, _verdict(f.ok)) for f in findings]
+    header = ("file", "check", "measured", "expected", "result")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[4]]).rstrip())
+    failed = sum(1 for f in findings if f.ok is False)
+    skipped = sum(1 for f in findings if f.ok is None)
+    click.echo(f"{len(findings) - failed - skipped} passed, {failed} failed, {skipped} not checked")
+    if failed:
+        sys.exit(1)
+
+
+def _verdict(ok: bool | None) -> str:
+    return {True: "pass", False: "FAIL", None: "skip"}[ok]
 
 
 @main.group()

@@ -16,7 +16,8 @@ from mutagen.mp3 import MP3, BitrateMode
 
 from publisher import BuildConfig, BuildReport, publish
 from publisher.audio.encode import encode_mp3
-from publisher.audio.ffmpeg import SAMPLE_RATE
+from publisher.audio.ffmpeg import SAMPLE_RATE, decode_file
+from publisher.audio.loudness import measure
 from publisher.speech.engines import engine_names, load_engine
 from publisher.speech.engines.gtts import GttsEngine
 from publisher.speech.script import Pauses
@@ -65,10 +66,12 @@ def test_piper_is_the_default_engine_and_writes_every_output(piper_book: BuildRe
     assert (report["engine"], report["voice"]) == ("piper", "en_US-joe-medium")
     assert sorted(p.name for p in folder.iterdir()) == [
         "audio",
+        "chapters.json",
         "manifest.json",
         "report.json",
         "the-bell-tower.epub",
         "the-bell-tower.m3u8",
+        "the-bell-tower.m4b",
     ]
     assert [c["audio"] for c in report["chapters"]] == [
         "audio/01-the-bell.mp3",
@@ -80,6 +83,8 @@ def test_piper_is_the_default_engine_and_writes_every_output(piper_book: BuildRe
         "narrate_s",
         "assemble_s",
         "encode_s",
+        "loudness_s",
+        "one_file_s",
         "publish_s",
         "total_s",
     }
@@ -301,3 +306,12 @@ def test_a_cover_that_is_not_an_image_is_refused(tmp_path: Path) -> None:
         run("build", manuscript, "-o", tmp_path / "out", "--no-audio"),
         "notes.txt is neither a JPEG nor a PNG",
     )
+
+
+def test_the_default_piper_build_meets_the_speech_loudness_profile(
+    piper_book: BuildReport,
+) -> None:
+    for chapter in piper_book.chapters:
+        level = measure(decode_file(piper_book.folder / chapter.href), 22050)
+        assert abs(level.integrated_lufs - (-19.0)) <= 1.0, level
+        assert level.true_peak_db <= -1.0, level
