@@ -106,6 +106,8 @@ def _levels(name: str, level: Loudness, profile: AudioProfile) -> Iterator[Findi
         low, high = profile.rms_range
         ok = low <= level.rms_db <= high
         yield Finding(name, "RMS", f"{level.rms_db:.1f} dB", f"{low:g} to {high:g} dB", ok)
+    else:
+        yield Finding(name, "RMS", f"{level.rms_db:.1f} dB", "(for information)", True)
     if profile.noise_floor_db is not None:
         yield _at_most(name, "noise floor", level.noise_floor_db, profile.noise_floor_db, "dB")
     for label, value, bounds in (
