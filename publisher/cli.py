@@ -210,6 +210,12 @@ def main(verbose: bool) -> None:
     is_flag=True,
     help="Build the text-only EPUB and report; no narration.",
 )
+@click.option(
+    "--daisy/--no-daisy",
+    default=True,
+    show_default=True,
+    help="A DAISY 2.02 talking book (daisy/ and <slug>-daisy.zip) for library players.",
+)
 @click.option("--no-m4b", is_flag=True, help="No one-file M4B audiobook.")
 @click.option(
     "--single-mp3", is_flag=True, help="Also the whole book as one MP3 with ID3 chapter marks."
@@ -253,6 +259,7 @@ def build(
     no_epub_audio: bool,
     overlay_granularity: Granularity,
     no_audio: bool,
+    daisy: bool,
     no_m4b: bool,
     single_mp3: bool,
     split_hours: float | None,
@@ -295,6 +302,7 @@ def build(
         lexicon=lexicon,
         bitrate=int(bitrate) if bitrate else None,
         audio_profile=audio_profile,
+        daisy=daisy,
         m4b=not no_m4b,
         single_mp3=single_mp3,
         split_hours=split_hours,

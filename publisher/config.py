@@ -39,6 +39,7 @@ class BuildConfig:
     audio_profile: ProfileName = "speech"
     bitrate: int | None = None  # None: the profile's
     pauses: Pauses = field(default_factory=Pauses)
+    daisy: bool = True  # the DAISY 2.02 talking book, and its zip
     m4b: bool = True  # the one-file audiobook
     single_mp3: bool = False  # and the whole book as one MP3 with ID3 chapters
     split_hours: float | None = None  # M4B parts no longer than this, split between chapters

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from publisher.audiobook import one_file
 from publisher.cache import SentenceCache
 from publisher.config import BuildConfig
+from publisher.formats.daisy import DaisyChapter, DaisyInfo, write_daisy, zip_daisy
 from publisher.formats.epub import book_identifier, write_epub
 from publisher.formats.manifest import audiobook_manifest
 from publisher.formats.overlays import OverlayChapter, ReadAlong
@@ -92,6 +93,8 @@ class BuildReport:
             "playlist": f"{self.slug}.m3u8" if self.narrator else None,
             "manifest": "manifest.json" if self.narrator else None,
             "m4b": [f for f in self.one_files if f.endswith(".m4b")],
+            "daisy": next((f for f in self.one_files if f.startswith("daisy/")), None),
+            "daisy_zip": next((f for f in self.one_files if f.endswith("-daisy.zip")), None),
             "single_mp3": next((f for f in self.one_files if f.endswith(".mp3")), None),
             "chapters_json": "chapters.json" if "chapters.json" in self.one_files else None,
             "chapters": [
@@ -154,6 +157,10 @@ def publish(config: BuildConfig, progress: ProgressHook | None = None) -> BuildR
             )
             with timings.stage("one_file"):
                 one_files = one_file(staging, book, slug, narration.files, settings, config, cache)
+            if config.daisy:
+                with timings.stage("daisy"):
+                    _write_daisy(staging, book, slug, narration.files, narrator, modified)
+                    one_files += ["daisy/ncc.html", f"{slug}-daisy.zip"]
         chapters = narration.files if narration else ()
         with timings.stage("publish"):
             read_along = _read_along(staging, narrator, chapters, config)
@@ -174,6 +181,27 @@ def _scratch() -> Iterator[Path]:
     """Working files (each chapter's lossless audio) that never reach the output."""
     with tempfile.TemporaryDirectory(prefix="publisher-") as folder:
         yield Path(folder)
+
+
+def _write_daisy(
+    staging: Staging,
+    book: Book,
+    slug: str,
+    files: Sequence[ChapterFile],
+    narrator: Narrator,
+    modified: dt.datetime,
+) -> None:
+    date = book.metadata.date or ""
+    info = DaisyInfo(
+        book_identifier(book.metadata),
+        narrator.description,
+        f"publisher {__version__}",
+        date if len(date) == 10 else modified.date().isoformat(),
+    )
+    chapters = [DaisyChapter(f.section, staging.path(f.href), f.timeline) for f in files]
+    folder = staging.path("daisy")
+    write_daisy(book, chapters, folder, info)
+    zip_daisy(folder, staging.path(f"{slug}-daisy.zip"), slug)
 
 
 def _read_along(
