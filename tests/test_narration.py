@@ -24,6 +24,7 @@ from publisher.speech.script import Pauses
 
 from .audio import level_dbfs, samples, silent_runs
 from .conftest import DATA
+from .daisy_validator import validate_daisy
 from .test_cli import assert_one_line_error, run
 
 FRAME_MS = 1152 * 1000 / SAMPLE_RATE / 2  # MPEG-2 Layer III: 576 samples a frame
@@ -67,8 +68,10 @@ def test_piper_is_the_default_engine_and_writes_every_output(piper_book: BuildRe
     assert sorted(p.name for p in folder.iterdir()) == [
         "audio",
         "chapters.json",
+        "daisy",
         "manifest.json",
         "report.json",
+        "the-bell-tower-daisy.zip",
         "the-bell-tower.epub",
         "the-bell-tower.m3u8",
         "the-bell-tower.m4b",
@@ -85,6 +88,7 @@ def test_piper_is_the_default_engine_and_writes_every_output(piper_book: BuildRe
         "encode_s",
         "loudness_s",
         "one_file_s",
+        "daisy_s",
         "publish_s",
         "total_s",
     }
@@ -315,3 +319,7 @@ def test_the_default_piper_build_meets_the_speech_loudness_profile(
         level = measure(decode_file(piper_book.folder / chapter.href), 22050)
         assert abs(level.integrated_lufs - (-19.0)) <= 1.0, level
         assert level.true_peak_db <= -1.0, level
+
+
+def test_the_default_piper_build_includes_a_valid_daisy_book(piper_book: BuildReport) -> None:
+    assert validate_daisy(piper_book.folder / "daisy") == []
