@@ -154,7 +154,8 @@ def narrate_book(
             run.arrived(job, clip)
             while waiting and run.ready(waiting[0]):
                 run.finish(waiting.pop(0))
-    for plan in waiting:  # only when the engine returned fewer clips than asked for
+    # Chapters whose every sentence was cached (nothing was spoken for them) finish here.
+    for plan in waiting:
         run.finish(plan)
     files = tuple(sorted(run.files, key=lambda f: f.section.index))
     return Narration(files, run.hits, run.misses)
