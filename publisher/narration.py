@@ -27,7 +27,7 @@ from publisher.speech.engines import DEFAULT_ENGINE, Engine, load_engine
 from publisher.speech.engines.base import Clip
 from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses, Utterance, section_script
-from publisher.speech.synthesis import Job, synthesize
+from publisher.speech.synthesis import Job, speak, synthesize
 from publisher.timing import Timings
 from publisher.version import __version__
 
@@ -238,7 +238,7 @@ class _Run:
                     self._advance(1, 0.0)
                 else:
                     self.missing[key] = 1
-                    jobs.append(Job(key, utterance.text))
+                    jobs.append(Job(key, utterance.text, utterance.id))
         return jobs
 
     def arrived(self, job: Job, clip: Clip) -> None:
@@ -275,8 +275,9 @@ class _Run:
         """A clip from this run, else from the cache, else (a damaged entry) spoken now."""
         clip = self.clips.get(key) or (self.cache.get_clip(key) if self.cache else None)
         if clip is None:
-            engine, voice = self.narrator.engine, self.narrator.voice
-            clip = engine.synthesize(utterance.text, voice, self.settings.say.lexicon.phonemes())
+            job = Job(key, utterance.text, utterance.id)
+            phonemes = self.settings.say.lexicon.phonemes()
+            clip = speak(self.narrator.engine, job, self.narrator.voice, phonemes)
             if self.cache is not None:
                 self.cache.put_clip(key, clip)
             self.hits -= 1

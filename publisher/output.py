@@ -8,6 +8,7 @@ destroys the previous good one.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import logging
 import os
@@ -72,9 +73,12 @@ def staged_book(output_dir: Path, slug: str) -> Iterator[Staging]:
     """Yield a staging folder; on success it replaces ``output_dir/slug`` in one move."""
     final = _final_path(output_dir, slug)
     created = not output_dir.exists()
+    if not created:
+        _recover(output_dir, slug)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=".partial", dir=output_dir))
+        prefix = f".{slug}.{os.getpid()}-"
+        staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".partial", dir=output_dir))
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {output_dir}: {exc.strerror}") from None
     try:
@@ -87,6 +91,38 @@ def staged_book(output_dir: Path, slug: str) -> Iterator[Staging]:
             with contextlib.suppress(OSError):
                 output_dir.rmdir()
         raise
+
+
+def _recover(output_dir: Path, slug: str) -> None:
+    """Tidy up after a build that was killed (SIGKILL, power loss) and could not clean up.
+
+    Its staging folder is removed once the process that made it is gone; and if it died
+    between moving the earlier book aside and moving the new one in, the earlier book is
+    put back, so a killed build never loses it.
+    """
+    for partial in output_dir.glob(f".{glob.escape(slug)}.*.partial"):
+        pid = partial.name[len(slug) + 2 :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(partial, ignore_errors=True)
+    final = output_dir / slug
+    aside = sorted(output_dir.glob(f".{glob.escape(slug)}.*.old"), key=lambda p: p.stat().st_mtime)
+    if aside and not final.exists():
+        aside.pop().rename(final)
+        log.warning(
+            "restored the previous build of %s, which an interrupted build had moved aside", slug
+        )
+    for old in aside:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: leave its folder alone
+    return pid != 0
 
 
 def _final_path(output_dir: Path, slug: str) -> Path:

@@ -15,6 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from multiprocessing import get_context
 
+from publisher.errors import EngineError, PublisherError
 from publisher.speech.engines import Engine, load_engine
 from publisher.speech.engines.base import Clip
 
@@ -30,6 +31,28 @@ MIN_PARALLEL_CHARACTERS = 3000
 class Job:
     key: str
     text: str
+    id: str = ""  # the (first) utterance that says it, for error messages
+
+
+def speak(engine: Engine, job: Job, voice: str, pronunciations: Mapping[str, str]) -> Clip:
+    """One utterance. An engine that crashes or says nothing gets one more try; then the
+    build stops naming the sentence, so an editor can find and fix it."""
+    problem = ""
+    for _ in range(2):
+        try:
+            clip = engine.synthesize(job.text, voice, pronunciations)
+        except PublisherError:
+            raise  # already says what is wrong and what to do (no network, no voice)
+        except Exception as exc:  # a third-party engine may fail in any way
+            problem = f"{type(exc).__name__}: {exc}"
+            continue
+        if clip.pcm or not any(c.isalnum() for c in job.text):
+            return clip
+        problem = "it returned no audio"
+    shown = job.text if len(job.text) <= 80 else job.text[:77] + "..."
+    raise EngineError(
+        f"{engine.name} failed twice on sentence {job.id or '?'} ({shown!r}): {problem}"
+    )
 
 
 def usable_cores() -> int:
@@ -52,7 +75,7 @@ def synthesize(
     workers = min(processes, len(batches), getattr(engine, "max_processes", processes))
     if workers <= 1 or sum(len(j.text) for j in jobs) < MIN_PARALLEL_CHARACTERS:
         for job in jobs:
-            yield job, engine.synthesize(job.text, voice, pronunciations)
+            yield job, speak(engine, job, voice, pronunciations)
         return
     yield from _in_workers(engine.name, voice, dict(pronunciations), batches, workers)
 
@@ -114,4 +137,4 @@ def _start_worker(engine_name: str) -> None:
 
 def _speak(batch: list[Job], voice: str, pronunciations: dict[str, str]) -> list[Clip]:
     assert _engine is not None, "worker started without an engine"
-    return [_engine.synthesize(job.text, voice, pronunciations) for job in batch]
+    return [speak(_engine, job, voice, pronunciations) for job in batch]

@@ -1,0 +1,148 @@
+"""Hardening (issue 10, in part): reproducible bytes, builds killed with SIGKILL, engines
+that fail."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from publisher import BuildConfig, publish
+from publisher.errors import EngineError
+from publisher.output import _recover
+from publisher.speech.engines.base import Clip, Voice
+from publisher.speech.synthesis import Job, synthesize
+
+from .conftest import SOURCE
+
+BOOK = SOURCE / "the-cartographer-of-small-rivers.md"
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "report.json"
+    }
+
+
+def test_the_same_manuscript_on_two_paths_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folders = []
+    for where in ("one", "two/deeper"):
+        manuscript = tmp_path / where / "bell.md"
+        manuscript.parent.mkdir(parents=True)
+        manuscript.write_text(
+            "---\ntitle: The Bell\nauthor: Ann Lee\n---\n\n## One\n\nThe bell rang.\n\n"
+            "## Two\n\nNobody came, and the bell rang again at noon.\n",
+            encoding="utf-8",
+        )
+        report = publish(BuildConfig(manuscript, tmp_path / where / "out", single_mp3=True))
+        folders.append(report.folder)
+    first, second = (_digests(f) for f in folders)
+    assert first == second
+    assert {"the-bell.epub", "the-bell.m4b", "the-bell.mp3", "the-bell-daisy.zip"} <= set(first)
+    assert "daisy/ncc.html" in first and "manifest.json" in first
+
+
+def test_a_build_killed_at_any_moment_keeps_the_earlier_book_and_the_cache(
+    tmp_path: Path,
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    command = [sys.executable, "-m", "publisher", "build", str(BOOK), "-o", str(out)]
+    command += ["--engine", "espeak", "--cache-dir", str(cache), "--no-m4b"]
+    subprocess.run([*command, "--no-audio"], check=True, capture_output=True)
+    book = out / "the-cartographer-of-small-rivers"
+    earlier = _digests(book)
+    moments = random.Random(7).sample([0.2, 0.5, 0.9, 1.4, 2.0, 2.7, 3.5], 4)
+    for moment in sorted(moments):
+        build = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(moment)
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        if build.returncode == 0:
+            break  # it finished first: the book is the new one, which is fine too
+        assert _digests(book) == earlier, f"killed at {moment} s"
+    finished = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "error" not in finished.stderr
+    assert [p.name for p in out.iterdir()] == ["the-cartographer-of-small-rivers"]
+    assert (book / "audio").is_dir()
+
+
+def test_a_book_moved_aside_by_a_killed_build_is_put_back(tmp_path: Path) -> None:
+    aside = tmp_path / ".rivers.abc123.old"
+    aside.mkdir()
+    (aside / "book.epub").write_text("the earlier book")
+    stale = tmp_path / ".rivers.999999999-x1.partial"
+    stale.mkdir()
+    _recover(tmp_path, "rivers")
+    assert (tmp_path / "rivers" / "book.epub").read_text() == "the earlier book"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rivers"]
+
+
+class FlakyEngine:
+    """A third-party engine that fails the way real ones do, to test what we do about it."""
+
+    name = "flaky"
+    label = "a test engine"
+
+    def __init__(self, fail_first: int = 0, silent: bool = False) -> None:
+        self.calls = 0
+        self.fail_first, self.silent = fail_first, silent
+
+    def version(self) -> str:
+        return "1"
+
+    def problem(self) -> str | None:
+        return None
+
+    def voices(self) -> tuple[Voice, ...]:
+        return (Voice("v", "en"),)
+
+    def default_voice(self, language: str) -> str | None:
+        del language
+        return "v"
+
+    def synthesize(
+        self, text: str, voice: str, pronunciations: Mapping[str, str] | None = None
+    ) -> Clip:
+        del text, voice, pronunciations
+        self.calls += 1
+        if self.calls <= self.fail_first:
+            raise RuntimeError("model crashed")
+        return Clip(b"" if self.silent else b"\x01\x00" * 100, 22050)
+
+
+def test_an_engine_that_crashes_once_is_retried() -> None:
+    engine = FlakyEngine(fail_first=1)
+    spoken = list(synthesize(engine, "v", {}, [Job("k", "The bell rang.", "c01-p001-s01")], 1))
+    assert len(spoken) == 1 and spoken[0][1].samples == 100 and engine.calls == 2
+
+
+def test_an_engine_that_keeps_failing_names_the_sentence() -> None:
+    with pytest.raises(EngineError, match=r"c02-p003-s04 \('The bell rang\.'\): RuntimeError"):
+        list(
+            synthesize(
+                FlakyEngine(fail_first=9), "v", {}, [Job("k", "The bell rang.", "c02-p003-s04")], 1
+            )
+        )
+
+
+def test_an_engine_that_returns_no_audio_is_reported_but_silence_for_punctuation_is_fine() -> None:
+    with pytest.raises(EngineError, match=r"c01-p001-s01.*returned no audio"):
+        list(
+            synthesize(
+                FlakyEngine(silent=True), "v", {}, [Job("k", "Hello there.", "c01-p001-s01")], 1
+            )
+        )
+    spoken = list(synthesize(FlakyEngine(silent=True), "v", {}, [Job("k", "…", "c01-p002-s01")], 1))
+    assert spoken[0][1].pcm == b""
