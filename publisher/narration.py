@@ -27,7 +27,7 @@ from publisher.speech.engines import DEFAULT_ENGINE, Engine, load_engine
 from publisher.speech.engines.base import Clip
 from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses, Utterance, section_script
-from publisher.speech.synthesis import Job, speak, synthesize
+from publisher.speech.synthesis import Job, engine_pieces, speak, synthesize
 from publisher.timing import Timings
 from publisher.version import __version__
 
@@ -116,15 +116,27 @@ class Narration:
 
 
 @dataclass(frozen=True)
+class _Piece:
+    """What the engine is asked to say in one go, and the cache's name for its audio."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
 class _Plan:
     """One chapter's narration, worked out before any sound is made."""
 
     number: int
     section: Section
     script: tuple[Utterance, ...]
-    keys: tuple[str, ...]  # one per utterance: the sentence cache's names for their audio
+    parts: tuple[tuple[_Piece, ...], ...]  # per utterance: one piece, or more if it is long
     key: str  # the encoded chapter's
     href: str
+
+    @property
+    def keys(self) -> list[str]:
+        return [piece.key for part in self.parts for piece in part]
 
 
 def narrate_book(
@@ -144,7 +156,7 @@ def narrate_book(
     with timings.stage("script"):
         plans = _plans(book, narrator, settings)
     run = _Run(book, narrator, settings, staging, timings, scratch, cache, progress)
-    run.total = sum(len(p.script) for p in plans)
+    run.total = sum(len(p.keys) for p in plans)
     waiting = [p for p in plans if not run.finish_from_cache(p)]
     work = run.work(waiting)
     phonemes = settings.say.lexicon.phonemes()
@@ -169,12 +181,16 @@ def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Pla
     plans = []
     for number, section in enumerate(book.sections, 1):
         script = section_script(section, settings.pauses, settings.say)
-        keys = tuple(
-            clip_key(engine.name, engine_version, narrator.voice, u.text, phonemes) for u in script
+        parts = tuple(
+            tuple(
+                _Piece(clip_key(engine.name, engine_version, narrator.voice, text, phonemes), text)
+                for text in engine_pieces(u.text)
+            )
+            for u in script
         )
         chapter_key = content_key(
             "chapter",
-            keys,
+            [[piece.key for piece in part] for part in parts],
             [(u.id, u.kind, u.pause_before, u.paragraph_id) for u in script],
             asdict(settings.pauses),
             asdict(settings.profile),
@@ -186,7 +202,7 @@ def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Pla
         )
         slug = make_slug(section.display_title)[:MAX_FILE_SLUG].strip("-") or "chapter"
         href = f"audio/{number:0{width}d}-{slug}.mp3"
-        plans.append(_Plan(number, section, script, keys, chapter_key, href))
+        plans.append(_Plan(number, section, script, parts, chapter_key, href))
     return plans
 
 
@@ -221,25 +237,30 @@ class _Run:
             path = self.staging.path(plan.href)
             shutil.copyfile(entry.mp3, path)
             self._tag(plan, path, entry.timeline, entry.flac)
-        self.hits += len(plan.script)
-        self._advance(len(plan.script), entry.timeline.duration_ms / 1000)
+        self.hits += len(plan.keys)
+        self._advance(len(plan.keys), entry.timeline.duration_ms / 1000)
         return True
 
     def work(self, plans: list[_Plan]) -> list[Job]:
         """The sentences to synthesise, in book order, each once."""
-        jobs = []
+        jobs: list[Job] = []
         for plan in plans:
-            for utterance, key in zip(plan.script, plan.keys, strict=True):
-                self.needed[key] += 1
-                if key in self.missing:
-                    self.missing[key] += 1  # the same words again: spoken once
-                elif self.cache is not None and self.cache.has_clip(key):
-                    self.hits += 1
-                    self._advance(1, 0.0)
-                else:
-                    self.missing[key] = 1
-                    jobs.append(Job(key, utterance.text, utterance.id))
+            for utterance, part in zip(plan.script, plan.parts, strict=True):
+                for piece in part:
+                    self._plan_piece(utterance, piece, jobs)
         return jobs
+
+    def _plan_piece(self, utterance: Utterance, piece: _Piece, jobs: list[Job]) -> None:
+        key = piece.key
+        self.needed[key] += 1
+        if key in self.missing:
+            self.missing[key] += 1  # the same words again: spoken once
+        elif self.cache is not None and self.cache.has_clip(key):
+            self.hits += 1
+            self._advance(1, 0.0)
+        else:
+            self.missing[key] = 1
+            jobs.append(Job(key, piece.text, utterance.id))
 
     def arrived(self, job: Job, clip: Clip) -> None:
         self.misses += 1
@@ -253,7 +274,9 @@ class _Run:
         return not any(key in self.missing for key in plan.keys)
 
     def finish(self, plan: _Plan) -> None:
-        spoken = [(u, self._clip(u, key)) for u, key in zip(plan.script, plan.keys, strict=True)]
+        spoken = [
+            (u, self._joined(u, part)) for u, part in zip(plan.script, plan.parts, strict=True)
+        ]
         with self.timings.stage("assemble"):
             chapter = assemble_chapter(plan.section.id, spoken, self.settings.pauses)
         with self.timings.stage("loudness"):
@@ -271,11 +294,19 @@ class _Run:
             self._tag(plan, path, chapter.timeline, flac)
         log.info("narrated %s (%.1f s)", plan.section.display_title, chapter.duration_ms / 1000)
 
-    def _clip(self, utterance: Utterance, key: str) -> Clip:
+    def _joined(self, utterance: Utterance, part: tuple[_Piece, ...]) -> Clip:
+        """An utterance's audio: its pieces one after another, as the engine spoke them."""
+        clips = [self._clip(utterance, piece) for piece in part]
+        if len(clips) == 1:
+            return clips[0]
+        return Clip(b"".join(c.pcm for c in clips), clips[0].sample_rate)
+
+    def _clip(self, utterance: Utterance, piece: _Piece) -> Clip:
         """A clip from this run, else from the cache, else (a damaged entry) spoken now."""
+        key = piece.key
         clip = self.clips.get(key) or (self.cache.get_clip(key) if self.cache else None)
         if clip is None:
-            job = Job(key, utterance.text, utterance.id)
+            job = Job(key, piece.text, utterance.id)
             phonemes = self.settings.say.lexicon.phonemes()
             clip = speak(self.narrator.engine, job, self.narrator.voice, phonemes)
             if self.cache is not None:

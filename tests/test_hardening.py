@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from mutagen.mp3 import MP3
 
 from publisher import BuildConfig, publish
 from publisher.errors import EngineError
 from publisher.output import _recover
 from publisher.speech.engines.base import Clip, Voice
-from publisher.speech.synthesis import Job, synthesize
+from publisher.speech.synthesis import Job, engine_pieces, synthesize
 
 from .conftest import SOURCE
 
@@ -146,3 +147,28 @@ def test_an_engine_that_returns_no_audio_is_reported_but_silence_for_punctuation
         )
     spoken = list(synthesize(FlakyEngine(silent=True), "v", {}, [Job("k", "…", "c01-p002-s01")], 1))
     assert spoken[0][1].pcm == b""
+
+
+def test_a_10000_word_sentence_is_spoken_in_pieces_with_exact_timing(tmp_path: Path) -> None:
+    words = "river stone bridge lantern harbour window meadow orchard signal ferry".split()
+    pick = random.Random(3).choice
+    said = [pick(words) + ("," if i % 17 == 16 else "") for i in range(10_000)]
+    manuscript = tmp_path / "long.md"
+    manuscript.write_text(f"# The Statement\n\nShe said {' '.join(said)}.\n", encoding="utf-8")
+    report = publish(
+        BuildConfig(manuscript, tmp_path / "out", engine="espeak", m4b=False, daisy=False)
+    )
+    assert report.narration is not None and report.narration.cache_misses > 40  # pieces
+    (chapter,) = report.chapters
+    _, sentence = chapter.timeline.items
+    assert sentence.kind == "sentence" and sentence.end_ms - sentence.start_ms > 30 * 60_000
+    length = MP3(report.folder / chapter.href).info.length
+    assert abs(length * 1000 - chapter.timeline.duration_ms) < 1
+
+
+def test_long_text_is_cut_for_the_engine_at_clauses_then_words() -> None:
+    text = "The clerk read the list, " * 40 + "and that was all."
+    pieces = engine_pieces(text, 120)
+    assert " ".join(pieces) == text and all(len(p) <= 120 for p in pieces)
+    assert all(p.endswith(",") for p in pieces[:-1])  # every cut at a clause end
+    assert engine_pieces("x" * 250 + " end", 100) == ["x" * 100, "x" * 100, "x" * 50 + " end"]

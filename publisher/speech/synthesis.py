@@ -9,6 +9,7 @@ or how many there were, so the output is the same for any number of workers.
 from __future__ import annotations
 
 import os
+import re
 import signal
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -53,6 +54,40 @@ def speak(engine: Engine, job: Job, voice: str, pronunciations: Mapping[str, str
     raise EngineError(
         f"{engine.name} failed twice on sentence {job.id or '?'} ({shown!r}): {problem}"
     )
+
+
+# An utterance longer than this goes to the engine in pieces, cut at clause punctuation or
+# else between words: a neural voice's memory grows with the square of its input, and a
+# 10,000-word sentence (a transcript, a legal text) would exhaust it in one piece.
+MAX_PIECE_CHARACTERS = 500
+_CLAUSE_END = re.compile(r"(?<=[,;:\u2013\u2014)])\s+")
+
+
+def engine_pieces(text: str, limit: int = MAX_PIECE_CHARACTERS) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at clause ends if it can,
+    between words if it must, and inside a word only when the word is longer than that."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    for clause in _CLAUSE_END.split(text):
+        for part in _fit(clause, limit):
+            if pieces and len(pieces[-1]) + 1 + len(part) <= limit:
+                pieces[-1] += " " + part
+            else:
+                pieces.append(part)
+    return pieces
+
+
+def _fit(clause: str, limit: int) -> list[str]:
+    parts: list[str] = []
+    for word in clause.split():
+        chunks = [word[i : i + limit] for i in range(0, len(word), limit)]
+        for chunk in chunks:
+            if parts and len(parts[-1]) + 1 + len(chunk) <= limit:
+                parts[-1] += " " + chunk
+            else:
+                parts.append(chunk)
+    return parts
 
 
 def usable_cores() -> int:
