@@ -8,20 +8,32 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
 from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
 
 from publisher import BuildConfig, publish
-from publisher.errors import EngineError
+from publisher.errors import EngineError, PublisherError
+from publisher.model import book_text
 from publisher.output import _recover
+from publisher.readers import read_manuscript
 from publisher.speech.engines.base import Clip, Voice
+from publisher.speech.normalize import Normalizer
+from publisher.speech.script import Pauses, section_script
 from publisher.speech.synthesis import Job, engine_pieces, synthesize
+from publisher.structure.chapters import build_book
+from publisher.structure.topics import ChapterOptions
 
-from .conftest import SOURCE
+from .conftest import SOURCE, epubcheck_messages
+from .daisy_validator import validate_daisy
 
 BOOK = SOURCE / "the-cartographer-of-small-rivers.md"
 
@@ -172,3 +184,74 @@ def test_long_text_is_cut_for_the_engine_at_clauses_then_words() -> None:
     assert " ".join(pieces) == text and all(len(p) <= 120 for p in pieces)
     assert all(p.endswith(",") for p in pieces[:-1])  # every cut at a clause end
     assert engine_pieces("x" * 250 + " end", 100) == ["x" * 100, "x" * 100, "x" * 50 + " end"]
+
+
+HEADING_SHAPES = st.sampled_from(
+    ["# ", "## ", "### ", "CHAPTER ", "Chapter 1. ", "1.2 ", "PART II ", "* * *", "---", ""]
+)
+WHITESPACE = st.sampled_from(["\n", "\n\n", "\r\n", "\t", "  ", "\u00a0", "\u2028", ""])
+ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(HEADING_SHAPES, ANY_TEXT, WHITESPACE), max_size=12),
+    st.sampled_from([".md", ".txt"]),
+)
+def test_random_manuscripts_raise_nothing_but_publisher_errors(
+    pieces: list[tuple[str, str, str]], suffix: str
+) -> None:
+    text = "".join(shape + body + space for shape, body, space in pieces)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"random{suffix}"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            book = build_book(read_manuscript(path), ChapterOptions(mode="auto"))
+            say = Normalizer.for_text(book.metadata.language, book_text(book))
+            for section in book.sections:
+                section_script(section, Pauses(), say)
+        except PublisherError:
+            pass
+
+
+def test_a_50000_word_paragraph_makes_a_valid_epub(tmp_path: Path) -> None:
+    pick = random.Random(5).choice
+    words = "the keeper wrote in his log each night while wind and rain came".split()
+    sentences = " ".join(
+        " ".join(pick(words) for _ in range(20)).capitalize() + "." for _ in range(2_500)
+    )
+    manuscript = tmp_path / "wall.md"
+    manuscript.write_text(f"# A Wall of Text\n\n{sentences}\n", encoding="utf-8")
+    report = publish(BuildConfig(manuscript, tmp_path / "out", audio=False))
+    assert report.book.words >= 50_000
+    assert epubcheck_messages(report.epub, tmp_path) == []
+
+
+def test_a_manuscript_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as stream:
+        stream.truncate(100 * 1024 * 1024)  # sparse: 100 MB on paper, nothing on disk
+    with pytest.raises(PublisherError, match="split it into volumes"):
+        publish(BuildConfig(huge, tmp_path / "out", audio=False))
+    assert not (tmp_path / "out").exists()
+
+
+HOSTILE = '<script>alert("x")</script> & Sons; #1 = "best" \u202eevil\u202c'
+
+
+def test_markup_and_script_in_every_metadata_field_stay_text_everywhere(tmp_path: Path) -> None:
+    manuscript = tmp_path / "hostile.md"
+    fields = ("title", "subtitle", "author", "publisher", "description")
+    front = "\n".join(f"{name}: '{HOSTILE.replace(chr(39), '')} {name}'" for name in fields)
+    manuscript.write_text(f"---\n{front}\n---\n\n## {HOSTILE}\n\nThe text.\n", encoding="utf-8")
+    report = publish(BuildConfig(manuscript, tmp_path / "out", engine="espeak"))
+    title = report.book.metadata.title
+    assert "<script>" in title and "\u202e" not in title  # kept as text; bidi control gone
+    assert epubcheck_messages(report.epub, tmp_path) == []
+    assert validate_daisy(report.folder / "daisy") == []
+    ncc = etree.parse(str(report.folder / "daisy" / "ncc.html"))
+    assert ncc.findtext(".//{http://www.w3.org/1999/xhtml}title") == title
+    m4b = MP4(next(report.folder.glob("*.m4b")))
+    assert m4b.tags is not None and m4b.tags["\xa9nam"] == [title]
+    assert m4b.chapters is not None and next(c.title for c in m4b.chapters).startswith("<script>")
+    assert not report.folder.name.startswith(".") and "/" not in report.folder.name
