@@ -24,7 +24,7 @@ from publisher.errors import EngineError
 from publisher.model import Book, ChapterTimeline, Paragraph, Section
 from publisher.output import Staging, make_slug
 from publisher.speech.engines import DEFAULT_ENGINE, Engine, load_engine
-from publisher.speech.engines.base import Clip
+from publisher.speech.engines.base import Clip, Voice, language_matches
 from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses, Utterance, section_script
 from publisher.speech.synthesis import Job, engine_pieces, speak, synthesize
@@ -68,10 +68,10 @@ def choose_narrator(engine_name: str | None, voice: str | None, language: str) -
     """The engine and voice for a book; the default engine gives way when it lacks the language."""
     engine = _usable(load_engine(engine_name or DEFAULT_ENGINE))
     if voice is not None:
-        known = {v.id for v in engine.voices()}
-        if voice not in known:
+        voices = engine.voices()
+        if voice not in {v.id for v in voices}:
             raise EngineError(
-                f"{engine.name} has no voice {voice!r}; `publisher voices` lists them"
+                f"{engine.name} has no voice {voice!r}; {_voice_hint(engine, voices, language)}"
             )
         return Narrator(engine, voice)
     chosen = engine.default_voice(language)
@@ -344,6 +344,23 @@ def _tags(book: Book, section: Section, number: int, year: str) -> ChapterTags:
         year=year,
         encoder=f"publisher {__version__}",
         cover=book.cover,
+    )
+
+
+def _voice_hint(engine: Engine, voices: tuple[Voice, ...], language: str) -> str:
+    """The voices to choose from: all of them if few, else those for the book's language."""
+    shown = (
+        voices
+        if len(voices) <= 8
+        else [v for v in voices if language_matches(v.language, language)]
+    )
+    names = ", ".join(v.id for v in shown[:8])
+    more = len(voices) - min(len(shown), 8)
+    rest = f" ({more} more: `publisher voices --engine {engine.name}`)" if more else ""
+    return (
+        f"it has {names}{rest}"
+        if names
+        else f"`publisher voices --engine {engine.name}` lists them"
     )
 
 

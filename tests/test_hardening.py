@@ -255,3 +255,18 @@ def test_markup_and_script_in_every_metadata_field_stay_text_everywhere(tmp_path
     assert m4b.tags is not None and m4b.tags["\xa9nam"] == [title]
     assert m4b.chapters is not None and next(c.title for c in m4b.chapters).startswith("<script>")
     assert not report.folder.name.startswith(".") and "/" not in report.folder.name
+
+
+def test_a_missing_voice_names_the_voices_there_are(tmp_path: Path) -> None:
+    manuscript = tmp_path / "note.md"
+    manuscript.write_text("# A Note\n\nThe bell rang twice.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "publisher", "build", str(manuscript), "-o", str(tmp_path)]
+    for engine, named in (("piper", "en_US-joe-medium"), ("espeak", "en-gb")):
+        result = subprocess.run(
+            [*command, "--engine", engine, "--voice", "nope"], capture_output=True, text=True
+        )
+        assert result.returncode == 1 and result.stderr.count("\n") == 1
+        assert (
+            result.stderr.startswith(f"error: {engine} has no voice 'nope'")
+            and named in result.stderr
+        )
