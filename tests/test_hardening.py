@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+import responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -26,6 +27,7 @@ from publisher.model import book_text
 from publisher.output import _recover
 from publisher.readers import read_manuscript
 from publisher.speech.engines.base import Clip, Voice
+from publisher.speech.engines.gtts import GttsEngine
 from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses, section_script
 from publisher.speech.synthesis import Job, engine_pieces, synthesize
@@ -34,6 +36,7 @@ from publisher.structure.topics import ChapterOptions
 
 from .conftest import SOURCE, epubcheck_messages
 from .daisy_validator import validate_daisy
+from .test_narration import GTTS_URL, _gtts_body, _mp3_payload
 
 BOOK = SOURCE / "the-cartographer-of-small-rivers.md"
 
@@ -270,3 +273,17 @@ def test_a_missing_voice_names_the_voices_there_are(tmp_path: Path) -> None:
             result.stderr.startswith(f"error: {engine} has no voice 'nope'")
             and named in result.stderr
         )
+
+
+@responses.activate
+def test_gtts_backs_off_further_each_time_it_is_rate_limited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(GttsEngine, "backoff_s", 0.5)
+    monkeypatch.setattr("publisher.speech.engines.gtts.time.sleep", waits.append)
+    for _ in range(2):
+        responses.add(responses.POST, GTTS_URL, status=429)
+    responses.add(responses.POST, GTTS_URL, body=_gtts_body(_mp3_payload(tmp_path)), status=200)
+    clip = GttsEngine().synthesize("Hello.", "en")
+    assert waits == [0.5, 1.0] and clip.samples > 0
