@@ -77,7 +77,9 @@ class BuildConfig:
             "cover": str(self.cover.resolve()) if self.cover else None,
         }
 
-    def modified_time(self) -> dt.datetime:
+    def modified_time(self, manuscript_date: str | None = None) -> dt.datetime:
+        """The build's date: given, else SOURCE_DATE_EPOCH, else the manuscript's own date
+        (so that it builds to the same bytes every time), else now."""
         if self.modified is not None:
             return self.modified.astimezone(dt.UTC).replace(microsecond=0)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -88,7 +90,17 @@ class BuildConfig:
                 raise ConfigError(
                     f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time in seconds"
                 ) from None
-        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+        fixed = _date(manuscript_date)
+        return fixed or dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _date(value: str | None) -> dt.datetime | None:
+    """A full "YYYY-MM-DD" date as midnight UTC; a bare year fixes too little to use."""
+    try:
+        day = dt.date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return None
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def _clean(value: str | None, option: str) -> str | None:

@@ -144,7 +144,7 @@ def publish(config: BuildConfig, progress: ProgressHook | None = None) -> BuildR
         profile = config.profile()
         cache = SentenceCache(config.cache_dir) if config.cache_dir else None
     slug = make_slug(book.metadata.title)
-    modified = config.modified_time()
+    modified = config.modified_time(book.metadata.date)
     narration: Narration | None = None
     one_files: list[str] = []
     with staged_book(config.output_dir, slug) as staging, _scratch() as scratch:

@@ -34,7 +34,7 @@ from publisher.speech.synthesis import Job, engine_pieces, synthesize
 from publisher.structure.chapters import build_book
 from publisher.structure.topics import ChapterOptions
 
-from .conftest import SOURCE, epubcheck_messages
+from .conftest import SOURCE, epub_text, epubcheck_messages
 from .daisy_validator import validate_daisy
 from .test_narration import GTTS_URL, _gtts_body, _mp3_payload
 
@@ -287,3 +287,20 @@ def test_gtts_backs_off_further_each_time_it_is_rate_limited(
     responses.add(responses.POST, GTTS_URL, body=_gtts_body(_mp3_payload(tmp_path)), status=200)
     clip = GttsEngine().synthesize("Hello.", "en")
     assert waits == [0.5, 1.0] and clip.samples > 0
+
+
+def test_a_manuscript_with_a_full_date_builds_the_same_bytes_without_source_date_epoch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    text = "---\ntitle: Dated\ndate: 2025-03-14\n---\n\n# One\n\nA line.\n\n# Two\n\nAnother.\n"
+    digests = []
+    for where in ("a", "b"):
+        manuscript = tmp_path / where / "dated.md"
+        manuscript.parent.mkdir()
+        manuscript.write_text(text, encoding="utf-8")
+        report = publish(BuildConfig(manuscript, tmp_path / where / "out", audio=False))
+        digests.append(hashlib.sha256(report.epub.read_bytes()).hexdigest())
+        time.sleep(1.1)  # a clock-based date would now differ
+    assert digests[0] == digests[1]
+    assert "2025-03-14T00:00:00Z" in epub_text(report.epub, "EPUB/content.opf")
