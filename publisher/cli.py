@@ -12,10 +12,11 @@ import click
 
 from publisher.audio.encode import ALL_BITRATES
 from publisher.audio.loudness import PROFILE_NAMES, PROFILES, ProfileName
+from publisher.batch import REPORT, Outcome, read_catalogue, run_batch
 from publisher.cache import SentenceCache, default_cache_dir
 from publisher.check import check_book
 from publisher.config import DEFAULT_OUTPUT, BuildConfig
-from publisher.errors import PublisherError
+from publisher.errors import ConfigError, PublisherError
 from publisher.formats.overlays import GRANULARITIES, Granularity
 from publisher.metadata import normalise_language
 from publisher.pipeline import publish
@@ -328,6 +329,75 @@ def build(
         f"{report.book.words:,} words{listening}, built in {report.timings['total']:.1f} s"
         f"{cached}"
     )
+
+
+@main.command()
+@click.argument("catalogue", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="Folder that receives OUTPUT_DIR/<slug>/ for every book, and batch-report.json.",
+)
+@click.option(
+    "--scheduler",
+    help="A Dask scheduler's address (tcp://host:8786). [default: worker processes here]",
+)
+@click.option(
+    "--workers", type=click.IntRange(1), help="Local worker processes. [default: every core]"
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Sentence cache, on storage every worker sees. [default: as for build]",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor fill the sentence cache.")
+def batch(
+    catalogue: Path,
+    output_dir: Path,
+    scheduler: str | None,
+    workers: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
+    """Build every book of CATALOGUE: a folder of manuscripts, or a .csv or .jsonl file
+    with a `manuscript` column (a path relative to the file) and any of the build options
+    title, author, language, cover, lexicon, engine, voice, audio_profile, bitrate,
+    chapters, audio, daisy, m4b, single_mp3, epub_audio.
+
+    Each book builds exactly as `publisher build` builds it alone. A book that fails is
+    reported and the rest go on; books unchanged since the last batch are skipped. Prints
+    one line per book and a summary, writes OUTPUT_DIR/batch-report.json, and exits 1 if
+    any book failed.
+
+    \b
+    Examples:
+      publisher batch manuscripts/ -o books
+      publisher batch catalogue.csv --scheduler tcp://10.0.0.5:8786 --cache-dir /srv/cache
+    """
+    entries = read_catalogue(catalogue)
+    if not entries:
+        raise ConfigError(f"{catalogue} lists no manuscripts (.md, .markdown or .txt)")
+    cache = None if no_cache else cache_dir or default_cache_dir()
+    report = run_batch(entries, output_dir, cache, scheduler, workers, _print_outcome)
+    click.echo(
+        f"{report.count('built')} built, {report.count('skipped')} up to date, "
+        f"{report.count('failed')} failed; {report.audio_hours:.2f} h of audio in "
+        f"{report.seconds:.1f} s on {report.workers} workers; "
+        f"report in {output_dir / REPORT}"
+    )
+    if report.count("failed"):
+        sys.exit(1)
+
+
+def _print_outcome(outcome: Outcome) -> None:
+    where = outcome.folder or outcome.manuscript
+    detail = f": {outcome.error}" if outcome.error else f" ({outcome.seconds:.1f} s)"
+    if outcome.status == "skipped":
+        detail = " (up to date)"
+    click.echo(f"{outcome.status:<8} {where}{detail}")
 
 
 @main.command()
