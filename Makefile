@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := $(wildcard source/*.md source/*.txt)
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-batch clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "publisher needs Python 3.11 or newer")'
@@ -35,6 +35,10 @@ test: lint
 # Speed is tracked with this, not with timed tests: build wall time against the engine alone.
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench.py
+
+# Batch scaling: books and audio hours per wall-clock hour with 1 and 2 local Dask workers.
+bench-batch: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench_batch.py
 
 clean:
 	rm -rf $(VENV) output/*/ .pytest_cache .mypy_cache .ruff_cache .hypothesis

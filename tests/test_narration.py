@@ -283,7 +283,7 @@ def test_engines_are_found_through_entry_points() -> None:
 
 def test_an_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
     result = run("build", DATA / "two-chapters-markdown.md", "-o", tmp_path, "--voice", "nobody")
-    assert_one_line_error(result, "piper has no voice 'nobody'", "publisher voices")
+    assert_one_line_error(result, "piper has no voice 'nobody'", "it has en_US-joe-medium")
 
 
 def test_a_cover_named_by_the_manuscript_reaches_epub_tags_folder_and_manifest(
