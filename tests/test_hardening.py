@@ -304,3 +304,19 @@ def test_a_manuscript_with_a_full_date_builds_the_same_bytes_without_source_date
         time.sleep(1.1)  # a clock-based date would now differ
     assert digests[0] == digests[1]
     assert "2025-03-14T00:00:00Z" in epub_text(report.epub, "EPUB/content.opf")
+
+
+def test_chapter_names_never_make_dangerous_or_overlong_file_names(tmp_path: Path) -> None:
+    long_name = "A Very Long Chapter Name " * 20
+    manuscript = tmp_path / "names.md"
+    manuscript.write_text(
+        f"# Names\n\n## ../../etc/passwd\n\nOne.\n\n## {long_name}\n\nTwo.\n\n## CON\n\nThree.\n",
+        encoding="utf-8",
+    )
+    report = publish(
+        BuildConfig(manuscript, tmp_path / "out", engine="espeak", m4b=False, daisy=False)
+    )
+    names = [Path(c.href).name for c in report.chapters]
+    assert all(len(n) <= 48 and n.endswith(".mp3") and "/" not in n for n in names), names
+    assert all((report.folder / "audio" / n).is_file() for n in names)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["names.md", "out"]
