@@ -21,6 +21,8 @@ from typing import Any
 
 from publisher.config import BuildConfig
 from publisher.errors import ConfigError, PublisherError
+from publisher.speech.engines.base import Clip
+from publisher.speech.synthesis import Job, speak_batch
 from publisher.structure.topics import ChapterOptions
 from publisher.version import __version__
 
@@ -196,7 +198,7 @@ def build_entry(
         return Outcome(name, "skipped", folder, _audio_s(Path(folder)), 0.0, key=key)
     try:
         config = entry.config(output_dir, cache_dir)
-        report = publish(config)
+        report = publish(config, backend=_on_the_cluster)
     except PublisherError as exc:
         return Outcome(name, "failed", None, 0.0, time.perf_counter() - started, str(exc), key)
     except Exception as exc:  # a crash in an engine or a library: this book fails alone
@@ -204,6 +206,30 @@ def build_entry(
         return Outcome(name, "failed", None, 0.0, time.perf_counter() - started, error, key)
     seconds = time.perf_counter() - started
     return Outcome(name, "built", str(report.folder), report.duration_s or 0.0, seconds, key=key)
+
+
+def _on_the_cluster(
+    engine: str, voice: str, pronunciations: dict[str, str], batches: list[list[Job]]
+) -> Iterator[tuple[Job, Clip]]:
+    """A book's sentences narrated by every worker of the cluster, not only its own.
+
+    Runs inside the book's task: it submits the batches as tasks of their own (ahead of
+    other books' tasks) and leaves the worker's thread to them while it waits."""
+    from distributed import as_completed, get_client, rejoin, secede
+
+    client = get_client()
+    futures = {
+        client.submit(
+            speak_batch, engine, voice, pronunciations, batch, pure=False, priority=10
+        ): batch
+        for batch in batches
+    }
+    secede()
+    try:
+        for future in as_completed(futures):
+            yield from zip(futures[future], future.result(), strict=True)
+    finally:
+        rejoin()
 
 
 def run_batch(

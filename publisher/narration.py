@@ -27,7 +27,7 @@ from publisher.speech.engines import DEFAULT_ENGINE, Engine, load_engine
 from publisher.speech.engines.base import Clip, Voice, language_matches
 from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Pauses, Utterance, section_script
-from publisher.speech.synthesis import Job, engine_pieces, speak, synthesize
+from publisher.speech.synthesis import Backend, Job, engine_pieces, speak, synthesize
 from publisher.timing import Timings
 from publisher.version import __version__
 
@@ -149,6 +149,7 @@ def narrate_book(
     cache: SentenceCache | None = None,
     jobs: int = 1,
     progress: ProgressHook | None = None,
+    backend: Backend | None = None,
 ) -> Narration:
     """Every chapter's MP3, tagged, in ``staging``. Chapters whose sound has not changed
     come from the cache already encoded; sentences that did not change are not spoken
@@ -160,7 +161,7 @@ def narrate_book(
     waiting = [p for p in plans if not run.finish_from_cache(p)]
     work = run.work(waiting)
     phonemes = settings.say.lexicon.phonemes()
-    spoken = synthesize(narrator.engine, narrator.voice, phonemes, work, jobs)
+    spoken = synthesize(narrator.engine, narrator.voice, phonemes, work, jobs, backend)
     with timings.stage("narrate"):
         for job, clip in spoken:
             run.arrived(job, clip)

@@ -36,6 +36,7 @@ from publisher.output import Staging, make_slug, staged_book
 from publisher.readers import read_manuscript
 from publisher.speech.lexicon import find_lexicon
 from publisher.speech.normalize import Normalizer
+from publisher.speech.synthesis import Backend
 from publisher.structure.chapters import build_book
 from publisher.timing import Timings
 from publisher.version import __version__
@@ -124,10 +125,14 @@ class BuildReport:
         }
 
 
-def publish(config: BuildConfig, progress: ProgressHook | None = None) -> BuildReport:
+def publish(
+    config: BuildConfig, progress: ProgressHook | None = None, backend: Backend | None = None
+) -> BuildReport:
     """Build the publication described by ``config`` into ``config.output_dir/<slug>/``.
 
-    ``progress`` is called as narration advances (for a progress bar)."""
+    ``progress`` is called as narration advances (for a progress bar); ``backend``, when
+    given, narrates instead of local worker processes (`publisher batch` spreads a book's
+    sentences over a Dask cluster with it)."""
     started = time.perf_counter()
     timings = Timings()
     with timings.stage("read"):
@@ -153,7 +158,16 @@ def publish(config: BuildConfig, progress: ProgressHook | None = None) -> BuildR
             say = Normalizer.for_text(book.metadata.language, book_text(book), lexicon)
             settings = AudioSettings(config.pauses, config.bitrate_kbps(), year, say, profile)
             narration = narrate_book(
-                book, narrator, settings, staging, timings, scratch, cache, processes, progress
+                book,
+                narrator,
+                settings,
+                staging,
+                timings,
+                scratch,
+                cache,
+                processes,
+                progress,
+                backend,
             )
             with timings.stage("one_file"):
                 one_files = one_file(staging, book, slug, narration.files, settings, config, cache)

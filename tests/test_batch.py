@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, get_task_stream
 
 from publisher import BuildConfig, publish
-from publisher.batch import read_catalogue, run_batch
+from publisher.batch import Entry, read_catalogue, run_batch
 from publisher.cli import main
 
 from .conftest import SOURCE
@@ -118,4 +118,25 @@ def test_a_killed_worker_has_its_book_built_elsewhere_with_the_same_bytes(
     assert killed, "no worker was killed"
     assert report.count("built") == 4 and report.count("failed") == 0
     alone = publish(BuildConfig(long_book, tmp_path / "alone"))
+    assert _digests(tmp_path / "batch" / alone.folder.name) == _digests(alone.folder)
+
+
+def test_one_book_is_narrated_by_every_worker_with_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    paragraphs = (SOURCE / "the-last-ferry-to-inishcarrow.txt").read_text().split("\n\n")
+    book = tmp_path / "ferry.txt"
+    book.write_text("\n\n".join(paragraphs[:5]) + "\n", encoding="utf-8")
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+    client = Client(cluster)
+    try:
+        with get_task_stream(client) as stream:
+            report = run_batch([Entry(book)], tmp_path / "batch", None, cluster.scheduler_address)
+        narrators = {t["worker"] for t in stream.data if "speak_batch" in str(t["key"])}
+    finally:
+        client.close()
+        cluster.close()
+    assert report.count("built") == 1 and len(narrators) == 2
+    alone = publish(BuildConfig(book, tmp_path / "alone"))
     assert _digests(tmp_path / "batch" / alone.folder.name) == _digests(alone.folder)

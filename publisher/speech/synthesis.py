@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import signal
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -98,15 +98,24 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+# Narrates batches somewhere else (the workers of a Dask cluster, say): given the engine's
+# name, the voice, the pronunciations and the batches, yields every job with its clip.
+Backend = Callable[[str, str, dict[str, str], list[list[Job]]], Iterator[tuple[Job, Clip]]]
+
+
 def synthesize(
     engine: Engine,
     voice: str,
     pronunciations: Mapping[str, str],
     jobs: Sequence[Job],
     processes: int,
+    backend: Backend | None = None,
 ) -> Iterator[tuple[Job, Clip]]:
     """Every job's clip, in the order they finish."""
     batches = _batches(jobs)
+    if backend is not None and len(batches) > 1 and getattr(engine, "max_processes", 2) > 1:
+        yield from backend(engine.name, voice, dict(pronunciations), batches)
+        return
     workers = min(processes, len(batches), getattr(engine, "max_processes", processes))
     if workers <= 1 or sum(len(j.text) for j in jobs) < MIN_PARALLEL_CHARACTERS:
         for job in jobs:
@@ -173,3 +182,17 @@ def _start_worker(engine_name: str) -> None:
 def _speak(batch: list[Job], voice: str, pronunciations: dict[str, str]) -> list[Clip]:
     assert _engine is not None, "worker started without an engine"
     return [speak(_engine, job, voice, pronunciations) for job in batch]
+
+
+_engines: dict[str, Engine] = {}
+
+
+def speak_batch(
+    engine_name: str, voice: str, pronunciations: dict[str, str], batch: list[Job]
+) -> list[Clip]:
+    """A batch in whatever process runs this (a Dask worker): the engine is loaded on the
+    first batch and kept for the next ones, so each worker loads the voice once."""
+    engine = _engines.get(engine_name)
+    if engine is None:
+        engine = _engines[engine_name] = load_engine(engine_name)
+    return [speak(engine, job, voice, pronunciations) for job in batch]
