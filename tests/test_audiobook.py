@@ -19,7 +19,7 @@ from mutagen.mp4 import MP4
 from publisher import BuildConfig, BuildReport, publish
 from publisher.audio.encode import encode_mp3
 from publisher.audio.ffmpeg import decode_file
-from publisher.audio.loudness import PROFILES, Loudness, measure
+from publisher.audio.loudness import PROFILES, Loudness, measure, normalise
 from publisher.audio.onefile import BookMark, split_parts
 from publisher.cli import main
 
@@ -179,3 +179,8 @@ def test_check_passes_a_good_acx_book_and_fails_a_tampered_one(tmp_path: Path) -
 def test_check_refuses_a_folder_that_is_not_a_book(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert result.exit_code == 1 and "has no report.json" in result.output
+
+
+def test_audio_too_quiet_to_measure_is_not_blown_up_to_the_target() -> None:
+    hiss = bytes(b if i % 2 == 0 else 0 for i, b in enumerate(bytes(range(4)) * 33_075))
+    assert normalise(hiss, 22050, PROFILES["speech"]) == hiss

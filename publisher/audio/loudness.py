@@ -23,6 +23,7 @@ from publisher.errors import EngineError
 ProfileName = Literal["speech", "acx", "podcast"]
 PROFILE_NAMES: tuple[ProfileName, ...] = get_args(ProfileName)
 SILENT_DB = -120.0  # what digital silence measures as, instead of minus infinity
+MAX_GAIN_DB = 40.0  # engines speak at -30 to -20 LUFS; 40 dB of gain means nothing to measure
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,10 @@ def normalise(pcm: bytes, sample_rate: int, profile: AudioProfile) -> bytes:
     peaks = _true_peaks(samples, sample_rate)
     ceiling = _linear(profile.ceiling_db)
     wanted = _shortfall(pcm, sample_rate, profile)  # the one R128 measurement
+    if wanted > MAX_GAIN_DB:
+        # Too little sound to measure (R128 gates out anything quieter than -70 LUFS): a
+        # gain that large would only raise noise, so the audio is left as it is.
+        return pcm
     # The limiter takes level off the loudest words, more the harder it works. What it
     # takes is measured as the change in power of the speech (the 400 ms blocks that
     # R128's gate would keep), which follows integrated loudness to about 0.1 LU; the gain
