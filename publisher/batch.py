@@ -185,7 +185,7 @@ def _flag(value: object, where: str, name: str) -> bool:
 
 
 def build_entry(
-    entry: Entry, output_dir: Path, cache_dir: Path | None, known: dict[str, tuple[str, str]]
+    entry: Entry, output_dir: Path, cache_dir: Path | None, previous: tuple[str, str] | None
 ) -> Outcome:
     """One book, on whichever worker Dask chose: skipped if up to date, else built."""
     from publisher.pipeline import publish  # imported on the worker, not in the driver
@@ -193,7 +193,7 @@ def build_entry(
     started = time.perf_counter()
     name = str(entry.manuscript)
     key = entry.key()
-    folder, built_key = known.get(name, ("", ""))
+    folder, built_key = previous or ("", "")
     if folder and built_key == key and (Path(folder) / "report.json").is_file():
         return Outcome(name, "skipped", folder, _audio_s(Path(folder)), 0.0, key=key)
     try:
@@ -269,7 +269,14 @@ def run_batch(
     try:
         count = len(client.scheduler_info()["workers"])
         futures = [
-            client.submit(build_entry, entry, output_dir, cache_dir, known, pure=False)
+            client.submit(
+                build_entry,
+                entry,
+                output_dir,
+                cache_dir,
+                known.get(str(entry.manuscript)),  # only its own line of the last report
+                pure=False,
+            )
             for entry in todo
         ]
         by_future = dict(zip(futures, todo, strict=True))
