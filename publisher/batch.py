@@ -262,7 +262,7 @@ def run_batch(
             n_workers=workers or usable_cores(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)

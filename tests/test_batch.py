@@ -91,7 +91,7 @@ def test_a_killed_worker_has_its_book_built_elsewhere_with_the_same_bytes(
     paragraphs = (SOURCE / "the-last-ferry-to-inishcarrow.txt").read_text().split("\n\n")
     long_book.write_text("\n\n".join(paragraphs[:4]) + "\n", encoding="utf-8")
     entries = read_catalogue(catalogue)
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0")
     client = Client(cluster)
     killed: list[int] = []
 
@@ -128,7 +128,7 @@ def test_one_book_is_narrated_by_every_worker_with_the_same_bytes(
     paragraphs = (SOURCE / "the-last-ferry-to-inishcarrow.txt").read_text().split("\n\n")
     book = tmp_path / "ferry.txt"
     book.write_text("\n\n".join(paragraphs[:5]) + "\n", encoding="utf-8")
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0")
     client = Client(cluster)
     try:
         with get_task_stream(client) as stream:
