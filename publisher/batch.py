@@ -42,7 +42,7 @@ class Entry:
     manuscript: Path
     options: dict[str, Any] = field(default_factory=dict)
 
-    def config(self, output_dir: Path, cache_dir: Path | None) -> BuildConfig:
+    def config(self, output_dir: Path, cache_dir: Path | str | None) -> BuildConfig:
         options = dict(self.options)
         chapters = options.pop("chapters", None)
         config = BuildConfig(self.manuscript, output_dir, cache_dir=cache_dir, jobs=1, **options)
@@ -185,7 +185,7 @@ def _flag(value: object, where: str, name: str) -> bool:
 
 
 def build_entry(
-    entry: Entry, output_dir: Path, cache_dir: Path | None, previous: tuple[str, str] | None
+    entry: Entry, output_dir: Path, cache_dir: Path | str | None, previous: tuple[str, str] | None
 ) -> Outcome:
     """One book, on whichever worker Dask chose: skipped if up to date, else built."""
     from publisher.pipeline import publish  # imported on the worker, not in the driver
@@ -235,7 +235,7 @@ def _on_the_cluster(
 def run_batch(
     entries: list[Entry],
     output_dir: Path,
-    cache_dir: Path | None,
+    cache_dir: Path | str | None,
     scheduler: str | None = None,
     workers: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,

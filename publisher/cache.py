@@ -5,23 +5,26 @@ that change the sound and the spoken text (DESIGN.md), so its hash names it. A c
 MP3 is a pure function of its sentences' hashes, the pauses between them and the encoder,
 so a rebuild with nothing changed synthesises and encodes nothing.
 
-Every entry is written to a temporary file and renamed into place, so two builds sharing
-the cache never see half an entry; every entry carries its own length and digest, so a
-truncated or corrupt one is detected, dropped and made again.
+Every entry is written whole or not at all (a temporary file renamed into place; one
+request to an object store), so two builds sharing the cache never see half an entry;
+every entry carries its own length and digest, so a truncated or corrupt one is
+detected, dropped and made again.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import struct
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from publisher.errors import PublisherError
 from publisher.model import ChapterTimeline, TimedItem
@@ -38,11 +41,12 @@ class CacheError(PublisherError):
     """The cache folder cannot be used."""
 
 
-def default_cache_dir() -> Path:
-    """$PUBLISHER_CACHE_DIR, else the user's cache folder ($XDG_CACHE_HOME or ~/.cache)."""
+def default_cache_dir() -> Path | str:
+    """$PUBLISHER_CACHE_DIR (a folder or a URL), else the user's cache folder
+    ($XDG_CACHE_HOME or ~/.cache)."""
     explicit = os.environ.get("PUBLISHER_CACHE_DIR")
     if explicit:
-        return Path(explicit).expanduser()
+        return explicit if "://" in explicit else Path(explicit).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "publisher"
 
@@ -76,8 +80,146 @@ class ChapterEntry:
 
 
 class SentenceCache:
+    """The cache, in a folder or (for a cluster's workers to share) at an fsspec URL such
+    as ``s3://bucket/publisher`` (with the matching fsspec implementation installed)."""
+
+    def __init__(self, root: Path | str) -> None:
+        location = str(root)
+        if "://" in location and not location.startswith("file://"):
+            self.store: _Store = _FsspecStore(location)
+        else:
+            self.store = _LocalStore(Path(location.removeprefix("file://")))
+        self.root = self.store.where
+
+    # --- sentences -----------------------------------------------------------------
+
+    def has_clip(self, key: str) -> bool:
+        """A cheap look: the entry exists and is as long as its header says."""
+        name = _name("sentences", key, ".pcm")
+        parsed = _parse_header(self.store.read(name, _CLIP_HEADER.size) or b"")
+        return parsed is not None and self.store.size(name) == _CLIP_HEADER.size + parsed[1]
+
+    def get_clip(self, key: str) -> Clip | None:
+        """The clip, or None when it is missing or fails its digest (it is then removed)."""
+        name = _name("sentences", key, ".pcm")
+        data = self.store.read(name)
+        if data is None:
+            return None
+        parsed = _parse_header(data[: _CLIP_HEADER.size])
+        pcm = data[_CLIP_HEADER.size :]
+        if parsed is None or len(pcm) != parsed[1] or hashlib.sha256(pcm).digest() != parsed[2]:
+            self.store.delete(name)
+            return None
+        return Clip(pcm, parsed[0])
+
+    def put_clip(self, key: str, clip: Clip) -> None:
+        digest = hashlib.sha256(clip.pcm).digest()
+        header = _CLIP_HEADER.pack(_CLIP_MAGIC, clip.sample_rate, len(clip.pcm), digest)
+        self.store.write(_name("sentences", key, ".pcm"), header + clip.pcm)
+
+    # --- chapters ------------------------------------------------------------------
+
+    def get_chapter(self, key: str) -> ChapterEntry | None:
+        """An encoded chapter and its timeline, or None (a damaged entry is removed)."""
+        index = _name("chapters", key, ".json")
+        names = {suffix: _name("chapters", key, suffix) for suffix in (".mp3", ".flac")}
+        data = self.store.read(index)
+        if data is None:
+            return None
+        try:
+            record = json.loads(data)
+            paths = {}
+            for suffix, name in names.items():
+                path = self.store.local_path(name)
+                if path is None or _file_digest(path) != record["sha256"][suffix]:
+                    raise ValueError("digest")
+                paths[suffix] = path
+            return ChapterEntry(paths[".mp3"], paths[".flac"], _timeline(record["timeline"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            for name in (index, *names.values()):
+                self.store.delete(name)
+            return None
+
+    def put_chapter(self, key: str, mp3: Path, flac: Path, timeline: ChapterTimeline) -> None:
+        digests = {}
+        # The audio goes first: the index names it, so an index never points at nothing.
+        for suffix, source in ((".mp3", mp3), (".flac", flac)):
+            data = source.read_bytes()
+            digests[suffix] = hashlib.sha256(data).hexdigest()
+            self.store.write(_name("chapters", key, suffix), data)
+        record = {"sha256": digests, "timeline": _plain(timeline)}
+        self.store.write(_name("chapters", key, ".json"), json.dumps(record).encode("utf-8"))
+
+    def get_file(self, key: str, suffix: str) -> Path | None:
+        """A whole-book file (an M4B, say) stored with ``put_file``, if intact."""
+        name = _name("books", key, suffix)
+        expected = self.store.read(name + ".sha256")
+        if expected is None:
+            return None
+        path = self.store.local_path(name)
+        if path is not None and _file_digest(path) == expected.decode("ascii", "replace"):
+            return path
+        self.store.delete(name)
+        self.store.delete(name + ".sha256")
+        return None
+
+    def put_file(self, key: str, suffix: str, source: Path) -> None:
+        name = _name("books", key, suffix)
+        data = source.read_bytes()
+        self.store.write(name, data)
+        self.store.write(name + ".sha256", hashlib.sha256(data).hexdigest().encode("ascii"))
+
+    # --- housekeeping --------------------------------------------------------------
+
+    def usage(self) -> dict[str, CacheUsage]:
+        usage = {}
+        for kind in _KINDS:
+            files = self.store.listing(kind)
+            entries = sum(1 for name, _ in files if name.endswith((".pcm", ".json", ".sha256")))
+            usage[kind] = CacheUsage(entries, sum(size for _, size in files))
+        return usage
+
+    def clear(self) -> CacheUsage:
+        usage = self.usage()
+        for kind in _KINDS:
+            self.store.clear(kind)
+        return CacheUsage(
+            sum(u.entries for u in usage.values()), sum(u.bytes for u in usage.values())
+        )
+
+
+def _name(kind: str, key: str, suffix: str) -> str:
+    return f"{kind}/{key[:2]}/{key}{suffix}"
+
+
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+class _Store(Protocol):
+    """Where entries live. Names are relative, with forward slashes."""
+
+    where: str
+
+    def read(self, name: str, length: int | None = None) -> bytes | None: ...
+    def size(self, name: str) -> int | None: ...
+    def write(self, name: str, data: bytes) -> None:
+        """All of ``data`` or nothing: a reader never sees half an entry."""
+        ...
+
+    def delete(self, name: str) -> None: ...
+    def listing(self, kind: str) -> list[tuple[str, int]]: ...
+    def clear(self, kind: str) -> None: ...
+    def local_path(self, name: str) -> Path | None:
+        """A file on this machine with the entry's bytes (downloaded if need be)."""
+        ...
+
+
+class _LocalStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.where = str(root)
         try:
             for kind in _KINDS:
                 (root / kind).mkdir(parents=True, exist_ok=True)
@@ -87,126 +229,111 @@ class SentenceCache:
                 "choose another with --cache-dir or build with --no-cache"
             ) from None
 
-    # --- sentences -----------------------------------------------------------------
-
-    def has_clip(self, key: str) -> bool:
-        """A cheap look: the entry exists and is as long as its header says."""
-        path = self._path("sentences", key, ".pcm")
+    def read(self, name: str, length: int | None = None) -> bytes | None:
         try:
-            with path.open("rb") as stream:
-                header = stream.read(_CLIP_HEADER.size)
-            size = path.stat().st_size
-        except OSError:
-            return False
-        parsed = _parse_header(header)
-        return parsed is not None and size == _CLIP_HEADER.size + parsed[1]
-
-    def get_clip(self, key: str) -> Clip | None:
-        """The clip, or None when it is missing or fails its digest (it is then removed)."""
-        path = self._path("sentences", key, ".pcm")
-        try:
-            data = path.read_bytes()
+            with (self.root / name).open("rb") as stream:
+                return stream.read() if length is None else stream.read(length)
         except OSError:
             return None
-        parsed = _parse_header(data[: _CLIP_HEADER.size])
-        pcm = data[_CLIP_HEADER.size :]
-        if parsed is None or len(pcm) != parsed[1] or hashlib.sha256(pcm).digest() != parsed[2]:
-            path.unlink(missing_ok=True)
-            return None
-        return Clip(pcm, parsed[0])
 
-    def put_clip(self, key: str, clip: Clip) -> None:
-        digest = hashlib.sha256(clip.pcm).digest()
-        header = _CLIP_HEADER.pack(_CLIP_MAGIC, clip.sample_rate, len(clip.pcm), digest)
-        self._write(self._path("sentences", key, ".pcm"), [header, clip.pcm])
-
-    # --- chapters ------------------------------------------------------------------
-
-    def get_chapter(self, key: str) -> ChapterEntry | None:
-        """An encoded chapter and its timeline, or None (a damaged entry is removed)."""
-        index = self._path("chapters", key, ".json")
-        files = {suffix: index.with_suffix(suffix) for suffix in (".mp3", ".flac")}
+    def size(self, name: str) -> int | None:
         try:
-            record = json.loads(index.read_text(encoding="utf-8"))
-            for suffix, path in files.items():
-                with path.open("rb") as stream:
-                    digest = hashlib.file_digest(stream, "sha256").hexdigest()
-                if digest != record["sha256"][suffix]:
-                    raise ValueError("digest")
-            return ChapterEntry(files[".mp3"], files[".flac"], _timeline(record["timeline"]))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, KeyError, TypeError):
-            for path in (index, *files.values()):
-                path.unlink(missing_ok=True)
-            return None
-
-    def put_chapter(self, key: str, mp3: Path, flac: Path, timeline: ChapterTimeline) -> None:
-        target = self._path("chapters", key, ".json")
-        digests = {}
-        # The audio goes first: the index names it, so an index never points at nothing.
-        for suffix, source in ((".mp3", mp3), (".flac", flac)):
-            data = source.read_bytes()
-            digests[suffix] = hashlib.sha256(data).hexdigest()
-            self._write(target.with_suffix(suffix), [data])
-        record = {"sha256": digests, "timeline": _plain(timeline)}
-        self._write(target, [json.dumps(record).encode("utf-8")])
-
-    def get_file(self, key: str, suffix: str) -> Path | None:
-        """A whole-book file (an M4B, say) stored with ``put_file``, if intact."""
-        path = self._path("books", key, suffix)
-        digest_path = path.with_name(path.name + ".sha256")
-        try:
-            expected = digest_path.read_text(encoding="ascii").strip()
-            with path.open("rb") as stream:
-                if hashlib.file_digest(stream, "sha256").hexdigest() == expected:
-                    return path
+            return (self.root / name).stat().st_size
         except OSError:
             return None
-        path.unlink(missing_ok=True)
-        digest_path.unlink(missing_ok=True)
-        return None
 
-    def put_file(self, key: str, suffix: str, source: Path) -> None:
-        path = self._path("books", key, suffix)
-        data = source.read_bytes()
-        self._write(path, [data])
-        digest = hashlib.sha256(data).hexdigest().encode("ascii")
-        self._write(path.with_name(path.name + ".sha256"), [digest])
-
-    # --- housekeeping --------------------------------------------------------------
-
-    def usage(self) -> dict[str, CacheUsage]:
-        usage = {}
-        for kind in _KINDS:
-            files = [p for p in (self.root / kind).rglob("*") if p.is_file()]
-            entries = sum(1 for p in files if p.suffix in (".pcm", ".json", ".sha256"))
-            usage[kind] = CacheUsage(entries, sum(p.stat().st_size for p in files))
-        return usage
-
-    def clear(self) -> CacheUsage:
-        usage = self.usage()
-        for kind in _KINDS:
-            shutil.rmtree(self.root / kind, ignore_errors=True)
-            (self.root / kind).mkdir(parents=True, exist_ok=True)
-        return CacheUsage(
-            sum(u.entries for u in usage.values()), sum(u.bytes for u in usage.values())
-        )
-
-    def _path(self, kind: str, key: str, suffix: str) -> Path:
-        return self.root / kind / key[:2] / f"{key}{suffix}"
-
-    def _write(self, path: Path, chunks: Iterable[bytes]) -> None:
+    def write(self, name: str, data: bytes) -> None:
+        # A temporary file renamed into place: atomic on every local file system.
+        path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(handle, "wb") as stream:
-                for chunk in chunks:
-                    stream.write(chunk)
+                stream.write(data)
             Path(temporary).replace(path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+    def delete(self, name: str) -> None:
+        (self.root / name).unlink(missing_ok=True)
+
+    def listing(self, kind: str) -> list[tuple[str, int]]:
+        return [
+            (str(p.relative_to(self.root)), p.stat().st_size)
+            for p in (self.root / kind).rglob("*")
+            if p.is_file()
+        ]
+
+    def clear(self, kind: str) -> None:
+        shutil.rmtree(self.root / kind, ignore_errors=True)
+        (self.root / kind).mkdir(parents=True, exist_ok=True)
+
+    def local_path(self, name: str) -> Path | None:
+        path = self.root / name
+        return path if path.is_file() else None
+
+
+class _FsspecStore:
+    """A cache every worker of a cluster can reach: object stores such as S3 write an
+    object in one request, so a reader never sees half an entry there either."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            import fsspec
+        except ImportError:
+            raise CacheError(f"a cache at {url} needs fsspec: pip install fsspec") from None
+        try:
+            self.fs, self.base = fsspec.core.url_to_fs(url)
+        except (ImportError, ValueError) as exc:
+            raise CacheError(f"cannot use the cache at {url}: {exc}") from None
+        self.where = url
+        self.downloads = Path(tempfile.mkdtemp(prefix="publisher-cache-"))
+        atexit.register(shutil.rmtree, self.downloads, True)
+
+    def _path(self, name: str) -> str:
+        return f"{self.base.rstrip('/')}/{name}"
+
+    def read(self, name: str, length: int | None = None) -> bytes | None:
+        try:
+            data: bytes = self.fs.cat_file(self._path(name), start=0, end=length)
+        except (FileNotFoundError, OSError):
+            return None
+        return data
+
+    def size(self, name: str) -> int | None:
+        try:
+            return int(self.fs.size(self._path(name)))
+        except (FileNotFoundError, OSError):
+            return None
+
+    def write(self, name: str, data: bytes) -> None:
+        self.fs.pipe_file(self._path(name), data)
+
+    def delete(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError, OSError):
+            self.fs.rm_file(self._path(name))
+
+    def listing(self, kind: str) -> list[tuple[str, int]]:
+        try:
+            found = self.fs.find(self._path(kind), detail=True)
+        except (FileNotFoundError, OSError):
+            return []
+        start = len(self.base.rstrip("/")) + 1
+        return [(path[start:], int(info.get("size") or 0)) for path, info in found.items()]
+
+    def clear(self, kind: str) -> None:
+        with contextlib.suppress(FileNotFoundError, OSError):
+            self.fs.rm(self._path(kind), recursive=True)
+
+    def local_path(self, name: str) -> Path | None:
+        data = self.read(name)
+        if data is None:
+            return None
+        path = self.downloads / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
 
 
 def _parse_header(header: bytes) -> tuple[int, int, bytes] | None:

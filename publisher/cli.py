@@ -234,7 +234,8 @@ def main(verbose: bool) -> None:
 )
 @click.option(
     "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR|URL",
+    callback=lambda _ctx, _param, value: _cache_location(value),
     help="Sentence cache folder. [default: $PUBLISHER_CACHE_DIR, else ~/.cache/publisher]",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor fill the sentence cache.")
@@ -265,7 +266,7 @@ def build(
     single_mp3: bool,
     split_hours: float | None,
     jobs: int | None,
-    cache_dir: Path | None,
+    cache_dir: Path | str | None,
     no_cache: bool,
 ) -> None:
     """Build INPUT (.txt or .md) into OUTPUT_DIR/<slug>/: a read-along EPUB (text, narration
@@ -350,7 +351,8 @@ def build(
 )
 @click.option(
     "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR|URL",
+    callback=lambda _ctx, _param, value: _cache_location(value),
     help="Sentence cache, on storage every worker sees. [default: as for build]",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor fill the sentence cache.")
@@ -359,7 +361,7 @@ def batch(
     output_dir: Path,
     scheduler: str | None,
     workers: int | None,
-    cache_dir: Path | None,
+    cache_dir: Path | str | None,
     no_cache: bool,
 ) -> None:
     """Build every book of CATALOGUE: a folder of manuscripts, or a .csv or .jsonl file
@@ -446,14 +448,15 @@ def cache() -> None:
 
 _CACHE_DIR = click.option(
     "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR|URL",
+    callback=lambda _ctx, _param, value: _cache_location(value),
     help="Cache folder. [default: $PUBLISHER_CACHE_DIR, else ~/.cache/publisher]",
 )
 
 
 @cache.command()
 @_CACHE_DIR
-def info(cache_dir: Path | None) -> None:
+def info(cache_dir: Path | str | None) -> None:
     """Show where the cache is and how much it holds."""
     store = SentenceCache(cache_dir or default_cache_dir())
     click.echo(f"cache: {store.root}")
@@ -463,11 +466,18 @@ def info(cache_dir: Path | None) -> None:
 
 @cache.command()
 @_CACHE_DIR
-def clear(cache_dir: Path | None) -> None:
+def clear(cache_dir: Path | str | None) -> None:
     """Delete everything in the cache."""
     store = SentenceCache(cache_dir or default_cache_dir())
     freed = store.clear()
     click.echo(f"cleared {store.root}: {freed.entries:,} entries, {_size(freed.bytes)}")
+
+
+def _cache_location(value: str | None) -> Path | str | None:
+    """A folder, or an fsspec URL such as s3://bucket/cache that a cluster's workers share."""
+    if value is None:
+        return None
+    return value if "://" in value else Path(value)
 
 
 def _size(count: int) -> str:

@@ -44,7 +44,8 @@ class BuildConfig:
     single_mp3: bool = False  # and the whole book as one MP3 with ID3 chapters
     split_hours: float | None = None  # M4B parts no longer than this, split between chapters
     jobs: int | None = None  # narration processes; None: every usable core
-    cache_dir: Path | None = None  # the sentence cache; None: none (the CLI uses one)
+    # The sentence cache: a folder or an fsspec URL; None: none (the CLI uses one).
+    cache_dir: Path | str | None = None
     # Fixed for reproducible builds; by default SOURCE_DATE_EPOCH, else the build time.
     modified: dt.datetime | None = field(default=None)
 

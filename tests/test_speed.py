@@ -245,3 +245,21 @@ def test_progress_counts_every_sentence_once_even_when_words_repeat(tmp_path: Pa
     assert report.narration is not None
     assert report.narration.cache_misses < seen[-1].total  # "Yes." was spoken once
     assert [s.done for s in seen] == sorted(s.done for s in seen)
+
+
+def test_the_cache_can_live_at_an_fsspec_url(tmp_path: Path) -> None:
+    url = "memory://publisher-test-cache"
+    manuscript = tmp_path / "note.md"
+    manuscript.write_text("# A Note\n\nThe bell rang twice.\n\n# Another\n\nNobody came.\n")
+    config = BuildConfig(manuscript, tmp_path / "out", engine="espeak", cache_dir=url)
+    first = publish(config)
+    before = _digests(first)
+    again = publish(config)
+    assert first.narration is not None and again.narration is not None
+    assert again.narration.cache_misses == 0 and "assemble" not in again.timings
+    assert _digests(again) == before  # chapters, M4B and all, from the URL
+    usage = SentenceCache(url).usage()
+    assert usage["sentences"].entries == first.narration.cache_misses
+    assert usage["chapters"].entries == 2 and usage["books"].entries == 1
+    SentenceCache(url).clear()
+    assert SentenceCache(url).usage()["sentences"].entries == 0
