@@ -384,12 +384,17 @@ def batch(
         raise ConfigError(f"{catalogue} lists no manuscripts (.md, .markdown or .txt)")
     cache = None if no_cache else cache_dir or default_cache_dir()
     report = run_batch(entries, output_dir, cache, scheduler, workers, _print_outcome)
-    click.echo(
-        f"{report.count('built')} built, {report.count('skipped')} up to date, "
-        f"{report.count('failed')} failed; {report.audio_hours:.2f} h of audio in "
-        f"{report.seconds:.1f} s on {report.workers} workers; "
-        f"report in {output_dir / REPORT}"
-    )
+    rows = [
+        ("built", f"{report.count('built')}"),
+        ("up to date", f"{report.count('skipped')}"),
+        ("failed", f"{report.count('failed')}"),
+        ("hours of audio", f"{report.audio_hours:.2f}"),
+        ("wall time", f"{report.seconds:.1f} s on {report.workers} workers"),
+        ("report", str(output_dir / REPORT)),
+    ]
+    click.echo()
+    for name, value in rows:
+        click.echo(f"{name:<15} {value}")
     if report.count("failed"):
         sys.exit(1)
 
