@@ -80,6 +80,25 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _cache_location(value: str | None) -> Path | str | None:
+    """A folder, or an fsspec URL such as s3://bucket/cache that a cluster's workers share."""
+    if value is None:
+        return None
+    return value if "://" in value else Path(value)
+
+
+_CACHE_DIR = click.option(
+    "--cache-dir",
+    metavar="DIR|URL",
+    callback=lambda _ctx, _param, value: _cache_location(value),
+    help="Sentence cache: a folder, or a URL (s3://...) that every worker of a cluster "
+    "reaches. [default: $PUBLISHER_CACHE_DIR, else ~/.cache/publisher]",
+)
+_NO_CACHE = click.option(
+    "--no-cache", is_flag=True, help="Neither read nor fill the sentence cache."
+)
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="publisher")
 @click.option("-v", "--verbose", is_flag=True, help="Also show what each stage does.")
@@ -232,13 +251,8 @@ def main(verbose: bool) -> None:
     type=click.IntRange(1),
     help="Narration processes, each with the voice loaded. [default: every usable core]",
 )
-@click.option(
-    "--cache-dir",
-    metavar="DIR|URL",
-    callback=lambda _ctx, _param, value: _cache_location(value),
-    help="Sentence cache folder. [default: $PUBLISHER_CACHE_DIR, else ~/.cache/publisher]",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor fill the sentence cache.")
+@_CACHE_DIR
+@_NO_CACHE
 def build(
     input_path: Path,
     output_dir: Path,
@@ -349,13 +363,8 @@ def build(
 @click.option(
     "--workers", type=click.IntRange(1), help="Local worker processes. [default: every core]"
 )
-@click.option(
-    "--cache-dir",
-    metavar="DIR|URL",
-    callback=lambda _ctx, _param, value: _cache_location(value),
-    help="Sentence cache, on storage every worker sees. [default: as for build]",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor fill the sentence cache.")
+@_CACHE_DIR
+@_NO_CACHE
 def batch(
     catalogue: Path,
     output_dir: Path,
@@ -451,14 +460,6 @@ def cache() -> None:
     """
 
 
-_CACHE_DIR = click.option(
-    "--cache-dir",
-    metavar="DIR|URL",
-    callback=lambda _ctx, _param, value: _cache_location(value),
-    help="Cache folder. [default: $PUBLISHER_CACHE_DIR, else ~/.cache/publisher]",
-)
-
-
 @cache.command()
 @_CACHE_DIR
 def info(cache_dir: Path | str | None) -> None:
@@ -476,13 +477,6 @@ def clear(cache_dir: Path | str | None) -> None:
     store = SentenceCache(cache_dir or default_cache_dir())
     freed = store.clear()
     click.echo(f"cleared {store.root}: {freed.entries:,} entries, {_size(freed.bytes)}")
-
-
-def _cache_location(value: str | None) -> Path | str | None:
-    """A folder, or an fsspec URL such as s3://bucket/cache that a cluster's workers share."""
-    if value is None:
-        return None
-    return value if "://" in value else Path(value)
 
 
 def _size(count: int) -> str:

@@ -201,21 +201,13 @@ def _smil(
     book: Book, chapter: DaisyChapter, audio: str, elapsed_ms: int, info: DaisyInfo
 ) -> etree._Element:
     timeline = chapter.timeline
-    smil = etree.Element("smil")
-    head = etree.SubElement(smil, "head")
-    for name, content in (
-        ("dc:format", "Daisy 2.02"),
-        ("dc:title", book.metadata.title),
-        ("dc:identifier", info.identifier),
+    smil, body = _smil_document(
+        book,
+        info,
         ("title", chapter.section.display_title),
-        ("ncc:generator", info.generator),
         ("ncc:totalElapsedTime", _clock(elapsed_ms)),
         ("ncc:timeInThisSmil", _clock(timeline.duration_ms)),
-    ):
-        etree.SubElement(head, "meta", {"name": name, "content": content})
-    layout = etree.SubElement(head, "layout")
-    etree.SubElement(layout, "region", {"id": "txtView"})
-    body = etree.SubElement(smil, "body")
+    )
     seq = etree.SubElement(body, "seq", {"dur": f"{timeline.duration_ms / 1000:.3f}s"})
     items = timeline.items
     for index, item in enumerate(items):
@@ -243,19 +235,7 @@ def _master(
     total_ms: int,
     info: DaisyInfo,
 ) -> etree._Element:
-    smil = etree.Element("smil")
-    head = etree.SubElement(smil, "head")
-    for name, content in (
-        ("dc:format", "Daisy 2.02"),
-        ("dc:title", book.metadata.title),
-        ("dc:identifier", info.identifier),
-        ("ncc:generator", info.generator),
-        ("ncc:timeInThisSmil", _clock(total_ms)),
-    ):
-        etree.SubElement(head, "meta", {"name": name, "content": content})
-    layout = etree.SubElement(head, "layout")
-    etree.SubElement(layout, "region", {"id": "txtView"})
-    body = etree.SubElement(smil, "body")
+    smil, body = _smil_document(book, info, ("ncc:timeInThisSmil", _clock(total_ms)))
     for name, chapter in zip(names, chapters, strict=True):
         etree.SubElement(
             body,
@@ -266,6 +246,25 @@ def _master(
 
 
 # --- helpers ---------------------------------------------------------------------------
+
+
+def _smil_document(
+    book: Book, info: DaisyInfo, *metadata: tuple[str, str]
+) -> tuple[etree._Element, etree._Element]:
+    """A SMIL 1.0 document with the metadata every DAISY SMIL carries, and its body."""
+    smil = etree.Element("smil")
+    head = etree.SubElement(smil, "head")
+    for name, content in (
+        ("dc:format", "Daisy 2.02"),
+        ("dc:title", book.metadata.title),
+        ("dc:identifier", info.identifier),
+        ("ncc:generator", info.generator),
+        *metadata,
+    ):
+        etree.SubElement(head, "meta", {"name": name, "content": content})
+    layout = etree.SubElement(head, "layout")
+    etree.SubElement(layout, "region", {"id": "txtView"})
+    return smil, etree.SubElement(smil, "body")
 
 
 def _html(language: str) -> etree._Element:
