@@ -246,13 +246,16 @@ def run_batch(
         raise ConfigError("publisher batch needs Dask: pip install 'publisher[batch]'") from None
     started = time.perf_counter()
     known = _previous(output_dir)
-    duplicates = _duplicates(entries)
+    todo, repeated = _first_listings(entries)
     output_dir = output_dir.resolve()
-    outcomes: list[Outcome] = [
+    repeats = [
         Outcome(str(e.manuscript), "failed", error="listed twice in the catalogue")
-        for e in duplicates
+        for e in repeated
     ]
-    todo = [e for e in entries if e not in duplicates]
+    for outcome in repeats:
+        if on_outcome:
+            on_outcome(outcome)
+    outcomes: list[Outcome] = []
     if scheduler:
         client = Client(scheduler)
     else:
@@ -295,8 +298,10 @@ def run_batch(
         client.close()
         if not scheduler:
             cluster.close()
-    order = {str(e.manuscript): i for i, e in enumerate(entries)}
-    outcomes = _collisions(sorted(outcomes, key=lambda o: order.get(o.manuscript, 0)))
+    order = {str(e.manuscript): i for i, e in reversed(list(enumerate(entries)))}
+    # Stable: a repeated listing comes after the book's own outcome.
+    outcomes = sorted([*outcomes, *repeats], key=lambda o: order.get(o.manuscript, 0))
+    outcomes = _collisions(outcomes)
     report = BatchReport(tuple(outcomes), time.perf_counter() - started, count)
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / REPORT).write_text(
@@ -319,14 +324,15 @@ def _collisions(outcomes: list[Outcome]) -> list[Outcome]:
     return checked
 
 
-def _duplicates(entries: list[Entry]) -> list[Entry]:
+def _first_listings(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """The entries to build (each manuscript's first listing) and the repeats."""
     seen: set[Path] = set()
-    duplicates = []
+    first: list[Entry] = []
+    repeated: list[Entry] = []
     for entry in entries:
-        if entry.manuscript in seen:
-            duplicates.append(entry)
+        (repeated if entry.manuscript in seen else first).append(entry)
         seen.add(entry.manuscript)
-    return duplicates
+    return first, repeated
 
 
 def _previous(output_dir: Path) -> dict[str, tuple[str, str]]:

@@ -142,3 +142,13 @@ def test_one_book_is_narrated_by_every_worker_with_the_same_bytes(
     assert report.count("built") == 1 and len(narrators) == 2
     alone = publish(BuildConfig(book, tmp_path / "alone"))
     assert _digests(tmp_path / "batch" / alone.folder.name) == _digests(alone.folder)
+
+
+def test_a_manuscript_listed_twice_is_built_once_and_the_repeat_reported(
+    catalogue: Path, tmp_path: Path
+) -> None:
+    listing = catalogue / "twice.jsonl"
+    listing.write_text('{"manuscript": "book1.md"}\n{"manuscript": "book1.md"}\n')
+    report = run_batch(read_catalogue(listing), tmp_path / "out", None, workers=1)
+    assert [o.status for o in report.outcomes] == ["built", "failed"]
+    assert report.outcomes[1].error == "listed twice in the catalogue"
