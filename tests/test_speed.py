@@ -251,7 +251,9 @@ def test_the_cache_can_live_at_an_fsspec_url(tmp_path: Path) -> None:
     url = "memory://publisher-test-cache"
     manuscript = tmp_path / "note.md"
     manuscript.write_text("# A Note\n\nThe bell rang twice.\n\n# Another\n\nNobody came.\n")
-    config = BuildConfig(manuscript, tmp_path / "out", engine="espeak", cache_dir=url)
+    config = BuildConfig(
+        manuscript, tmp_path / "out", engine="espeak", cache_dir=url, modified=MODIFIED
+    )
     first = publish(config)
     before = _digests(first)
     again = publish(config)
