@@ -106,7 +106,7 @@ class Loudness:
 def measure(pcm: bytes, sample_rate: int) -> Loudness:
     samples = _int16(pcm)
     integrated, true_peak = _ebur128(pcm, sample_rate)
-    peak = int(np.max(np.abs(samples.astype(np.int32)))) / 32768 if samples.size else 0.0
+    peak = max(int(samples.max()), -int(samples.min())) / 32768 if samples.size else 0.0
     return Loudness(
         integrated,
         true_peak,
@@ -302,14 +302,9 @@ def _rms(samples: Any) -> float:
 def _noise_floor(samples: Any, sample_rate: int) -> float:
     """RMS of the quietest half second, from the energy of 10 ms blocks."""
     block = max(1, sample_rate // 100)
-    count = samples.size // block
-    if count < 50:
+    if samples.size // block < 50:
         return _db(_rms(samples))
-    energy = np.empty(count)
-    for first in range(0, count, CHUNK // block):
-        last = min(count, first + CHUNK // block)
-        piece = samples[first * block : last * block].astype(np.float64).reshape(-1, block)
-        energy[first:last] = np.einsum("ij,ij->i", piece, piece)
+    energy = _block_energies(samples, block)
     window = np.convolve(energy, np.ones(50), mode="valid") / (50 * block)
     return _db(math.sqrt(max(0.0, float(window.min()))) / 32768.0)
 
@@ -322,8 +317,7 @@ def _room_tone(samples: Any, sample_rate: int) -> tuple[float, float]:
     count = samples.size // block
     if not count:
         return 0.0, 0.0
-    blocks = samples[: count * block].astype(np.float64).reshape(count, block)
-    level = np.sqrt(np.mean(blocks * blocks, axis=1)) / 32768.0
+    level = np.sqrt(_block_energies(samples, block) / block) / 32768.0
     loud = np.flatnonzero(level > _linear(VOICE_DB))
     if not loud.size:
         return samples.size / sample_rate, 0.0
