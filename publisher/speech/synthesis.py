@@ -145,21 +145,22 @@ def _in_workers(
 ) -> Iterator[tuple[Job, Clip]]:
     # "spawn": a fresh interpreter per worker, safe on every platform and with any threads
     # the parent holds; the cost is a second of start-up, paid once per build.
-    pool = ProcessPoolExecutor(workers, get_context("spawn"), _start_worker, (engine_name,))
+    pool = ProcessPoolExecutor(workers, get_context("spawn"), _start_worker)
     try:
         # At most two batches in flight per worker: results stream back in book order and
         # an interrupted build has little queued work to abandon.
         queue = iter(batches)
         running: dict[Future[list[Clip]], list[Job]] = {}
         for batch in _take(queue, 2 * workers):
-            running[pool.submit(_speak, batch, voice, pronunciations)] = batch
+            running[pool.submit(speak_batch, engine_name, voice, pronunciations, batch)] = batch
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 batch = running.pop(future)
                 yield from zip(batch, future.result(), strict=True)
                 for more in _take(queue, 1):
-                    running[pool.submit(_speak, more, voice, pronunciations)] = more
+                    job = pool.submit(speak_batch, engine_name, voice, pronunciations, more)
+                    running[job] = more
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -168,20 +169,10 @@ def _take(queue: Iterator[list[Job]], count: int) -> list[list[Job]]:
     return [batch for _, batch in zip(range(count), queue, strict=False)]
 
 
-_engine: Engine | None = None
-
-
-def _start_worker(engine_name: str) -> None:
+def _start_worker() -> None:
     # Ctrl-C is the parent's to handle: it stops the build and keeps the cache; workers
     # that also caught it would each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _engine
-    _engine = load_engine(engine_name)
-
-
-def _speak(batch: list[Job], voice: str, pronunciations: dict[str, str]) -> list[Clip]:
-    assert _engine is not None, "worker started without an engine"
-    return [speak(_engine, job, voice, pronunciations) for job in batch]
 
 
 _engines: dict[str, Engine] = {}
@@ -190,8 +181,9 @@ _engines: dict[str, Engine] = {}
 def speak_batch(
     engine_name: str, voice: str, pronunciations: dict[str, str], batch: list[Job]
 ) -> list[Clip]:
-    """A batch in whatever process runs this (a Dask worker): the engine is loaded on the
-    first batch and kept for the next ones, so each worker loads the voice once."""
+    """A batch in whatever process runs this (a local worker, a Dask worker): the engine
+    is loaded on the first batch and kept for the next ones, so each worker loads the
+    voice once."""
     engine = _engines.get(engine_name)
     if engine is None:
         engine = _engines[engine_name] = load_engine(engine_name)
