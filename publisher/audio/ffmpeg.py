@@ -49,10 +49,21 @@ def decode_file(path: Path, sample_rate: int = SAMPLE_RATE) -> bytes:
     return _decode(str(path), None, sample_rate, path.name)
 
 
+def run_ffmpeg(arguments: list[str], data: bytes | None = None) -> tuple[bool, bytes, str]:
+    """Run the bundled ffmpeg: whether it succeeded, its stdout, and its stderr (whose last
+    line says what went wrong)."""
+    command = [ffmpeg_exe(), "-hide_banner", *arguments]
+    result = subprocess.run(command, input=data, capture_output=True, check=False)
+    return result.returncode == 0, result.stdout, result.stderr.decode("utf-8", "replace")
+
+
+def last_line(report: str) -> str:
+    lines = report.strip().splitlines()
+    return lines[-1] if lines else "ffmpeg failed"
+
+
 def _decode(source: str, data: bytes | None, sample_rate: int, what: str) -> bytes:
-    command = [
-        ffmpeg_exe(),
-        "-hide_banner",
+    arguments = [
         "-loglevel",
         "error",
         "-i",
@@ -67,11 +78,10 @@ def _decode(source: str, data: bytes | None, sample_rate: int, what: str) -> byt
         str(sample_rate),
         "pipe:1",
     ]
-    result = subprocess.run(command, input=data, capture_output=True, check=False)
-    if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise EngineError(f"could not decode {what}: {lines[-1] if lines else 'ffmpeg failed'}")
-    return result.stdout
+    ok, pcm, report = run_ffmpeg(arguments, data)
+    if not ok:
+        raise EngineError(f"could not decode {what}: {last_line(report)}")
+    return pcm
 
 
 def segment(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> AudioSegment:

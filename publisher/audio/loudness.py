@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 import numpy as np
 
-from publisher.audio.ffmpeg import ffmpeg_exe
+from publisher.audio.ffmpeg import run_ffmpeg
 from publisher.errors import EngineError
 
 ProfileName = Literal["speech", "acx", "podcast"]
@@ -257,9 +256,7 @@ def _limit(samples: Any, peaks: _Peaks, gain: float, ceiling: float) -> bytes:
 
 def _ebur128(pcm: bytes, sample_rate: int, true_peak: bool = True) -> tuple[float, float]:
     """Integrated loudness and (4x oversampled, so dearer to measure) true peak."""
-    command = [
-        ffmpeg_exe(),
-        "-hide_banner",
+    arguments = [
         "-nostats",
         "-f",
         "s16le",
@@ -275,11 +272,10 @@ def _ebur128(pcm: bytes, sample_rate: int, true_peak: bool = True) -> tuple[floa
         "null",
         "-",
     ]
-    result = subprocess.run(command, input=pcm, capture_output=True, check=False)
-    report = result.stderr.decode("utf-8", "replace")
+    ok, _, report = run_ffmpeg(arguments, pcm)
     integrated = re.search(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS", report)
     peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", report)
-    if result.returncode != 0 or integrated is None or (true_peak and peak is None):
+    if not ok or integrated is None or (true_peak and peak is None):
         raise EngineError("could not measure loudness with ffmpeg's ebur128 filter")
     return _number(integrated.group(1)), _number(peak.group(1)) if peak else SILENT_DB
 

@@ -7,7 +7,6 @@ book is encoded once from the same samples as the chapter MP3s, never transcoded
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import Any
 from mutagen.mp4 import MP4, MP4Cover
 
 from publisher.audio.encode import mark_lame_header
-from publisher.audio.ffmpeg import ffmpeg_exe
+from publisher.audio.ffmpeg import last_line, run_ffmpeg
 from publisher.audio.tags import ChapterTags, Mark, write_id3
 from publisher.errors import OutputError
 from publisher.model import Image
@@ -180,8 +179,6 @@ def _escape(value: str) -> str:
 
 
 def _ffmpeg(arguments: list[str], output: Path, data: bytes | None = None) -> None:
-    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *arguments, str(output)]
-    result = subprocess.run(command, input=data, capture_output=True, check=False)
-    if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise OutputError(f"could not write {output.name}: {lines[-1] if lines else 'ffmpeg'}")
+    ok, _, report = run_ffmpeg(["-loglevel", "error", "-y", *arguments, str(output)], data)
+    if not ok:
+        raise OutputError(f"could not write {output.name}: {last_line(report)}")
