@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import click
+from click.decorators import FC
 
 from publisher.audio.encode import ALL_BITRATES
 from publisher.audio.loudness import PROFILE_NAMES, PROFILES, ProfileName
@@ -87,6 +89,17 @@ def _cache_location(value: str | None) -> Path | str | None:
     return value if "://" in value else Path(value)
 
 
+def _pause_option(kind: str, where: str) -> Callable[[FC], FC]:
+    """--KIND-pause, in ms, defaulting to the Pauses the library uses."""
+    return click.option(
+        f"--{kind}-pause",
+        type=_MS,
+        default=getattr(_PAUSES, kind),
+        show_default=True,
+        help=f"Silence {where}, in ms.",
+    )
+
+
 _CACHE_DIR = click.option(
     "--cache-dir",
     metavar="DIR|URL",
@@ -162,34 +175,10 @@ def main(verbose: bool) -> None:
     + PROFILES["acx"].summary
     + ").",
 )
-@click.option(
-    "--sentence-pause",
-    type=_MS,
-    default=_PAUSES.sentence,
-    show_default=True,
-    help="Silence between sentences, in ms.",
-)
-@click.option(
-    "--paragraph-pause",
-    type=_MS,
-    default=_PAUSES.paragraph,
-    show_default=True,
-    help="Silence between paragraphs, in ms.",
-)
-@click.option(
-    "--scene-pause",
-    type=_MS,
-    default=_PAUSES.scene,
-    show_default=True,
-    help="Silence at a scene break, in ms.",
-)
-@click.option(
-    "--heading-pause",
-    type=_MS,
-    default=_PAUSES.heading,
-    show_default=True,
-    help="Silence after a chapter or section heading, in ms.",
-)
+@_pause_option("sentence", "between sentences")
+@_pause_option("paragraph", "between paragraphs")
+@_pause_option("scene", "at a scene break")
+@_pause_option("heading", "after a chapter or section heading")
 @click.option(
     "--chapters",
     "chapter_mode",
