@@ -44,7 +44,6 @@ def one_file(
     )
     staging.write_json("chapters.json", podcast_chapters(marks))
     written = ["chapters.json"]
-    audio = [_digest(f.flac) for f in files]
     rate = settings.profile.sample_rate
     meta = book.metadata
     if config.m4b:
@@ -53,10 +52,10 @@ def one_file(
             name = f"{slug}.m4b" if len(parts) == 1 else f"{slug}-part{number}.m4b"
             title = meta.title if len(parts) == 1 else f"{meta.title}, part {number}"
             part = _rebased([marks[i] for i in indices])
-            sources = [files[i].flac for i in indices]
-            key = content_key("m4b", [audio[i] for i in indices], title, _plain(part), rate)
+            segments = [files[i].aac for i in indices]
+            key = content_key("m4b", [_digest(s) for s in segments], title, _plain(part))
             path = staging.path(name)
-            _cached(cache, key, ".m4b", path, partial(_m4b, sources, part, rate, title))
+            _cached(cache, key, ".m4b", path, partial(write_m4b, segments, part, title=title))
             tag_m4b(path, BookTags(title, meta.author, settings.year, _encoder(), book.cover))
             written.append(name)
     if config.single_mp3:
@@ -73,6 +72,7 @@ def one_file(
             book.cover,
         )
         bitrate = settings.bitrate_kbps
+        audio = [_digest(f.flac) for f in files]
         key = content_key("single mp3", audio, _plain(marks), rate, bitrate, tags.title)
         flacs = [f.flac for f in files]
         _cached(
@@ -84,10 +84,6 @@ def one_file(
         )
         written.append(name)
     return written
-
-
-def _m4b(sources: list[Path], marks: list[BookMark], rate: int, title: str, path: Path) -> None:
-    write_m4b(sources, marks, path, rate, title)
 
 
 def _cached(

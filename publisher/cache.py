@@ -31,7 +31,7 @@ from publisher.model import ChapterTimeline, TimedItem
 from publisher.speech.engines.base import Clip
 
 # Bumped whenever the entry layout or what goes into a key changes.
-FORMAT = 2
+FORMAT = 3
 _CLIP_HEADER = struct.Struct("<8sIQ32s")  # magic, sample rate, PCM bytes, SHA-256 of the PCM
 _CLIP_MAGIC = b"PUBCLIP1"
 _KINDS = ("sentences", "chapters", "books")
@@ -75,7 +75,8 @@ class CacheUsage:
 @dataclass(frozen=True)
 class ChapterEntry:
     mp3: Path  # untagged
-    flac: Path  # the same audio, lossless, for the one-file book
+    flac: Path  # the same audio, lossless, for the one-file MP3
+    aac: Path  # and as AAC frames for the M4B (onefile.write_aac_segment)
     timeline: ChapterTimeline
 
 
@@ -122,7 +123,7 @@ class SentenceCache:
     def get_chapter(self, key: str) -> ChapterEntry | None:
         """An encoded chapter and its timeline, or None (a damaged entry is removed)."""
         index = _name("chapters", key, ".json")
-        names = {suffix: _name("chapters", key, suffix) for suffix in (".mp3", ".flac")}
+        names = {suffix: _name("chapters", key, suffix) for suffix in _CHAPTER_AUDIO}
         data = self.store.read(index)
         if data is None:
             return None
@@ -134,16 +135,19 @@ class SentenceCache:
                 if path is None or _file_digest(path) != record["sha256"][suffix]:
                     raise ValueError("digest")
                 paths[suffix] = path
-            return ChapterEntry(paths[".mp3"], paths[".flac"], _timeline(record["timeline"]))
+            mp3, flac, aac = (paths[suffix] for suffix in _CHAPTER_AUDIO)
+            return ChapterEntry(mp3, flac, aac, _timeline(record["timeline"]))
         except (OSError, ValueError, KeyError, TypeError):
             for name in (index, *names.values()):
                 self.store.delete(name)
             return None
 
-    def put_chapter(self, key: str, mp3: Path, flac: Path, timeline: ChapterTimeline) -> None:
+    def put_chapter(
+        self, key: str, mp3: Path, flac: Path, aac: Path, timeline: ChapterTimeline
+    ) -> None:
         digests = {}
         # The audio goes first: the index names it, so an index never points at nothing.
-        for suffix, source in ((".mp3", mp3), (".flac", flac)):
+        for suffix, source in zip(_CHAPTER_AUDIO, (mp3, flac, aac), strict=True):
             data = source.read_bytes()
             digests[suffix] = hashlib.sha256(data).hexdigest()
             self.store.write(_name("chapters", key, suffix), data)
@@ -186,6 +190,9 @@ class SentenceCache:
         return CacheUsage(
             sum(u.entries for u in usage.values()), sum(u.bytes for u in usage.values())
         )
+
+
+_CHAPTER_AUDIO = (".mp3", ".flac", ".aac")  # in ChapterEntry's order
 
 
 def _name(kind: str, key: str, suffix: str) -> str:

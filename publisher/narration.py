@@ -17,7 +17,7 @@ from publisher.audio.assemble import KEEP_MS, SILENCE_DBFS, assemble_chapter
 from publisher.audio.encode import encode_mp3, encoder_version
 from publisher.audio.ffmpeg import SAMPLE_RATE
 from publisher.audio.loudness import PROFILES, AudioProfile, normalise
-from publisher.audio.onefile import write_flac
+from publisher.audio.onefile import write_aac_segment, write_flac
 from publisher.audio.tags import ChapterTags, write_tags
 from publisher.cache import SentenceCache, clip_key, content_key
 from publisher.errors import EngineError
@@ -61,7 +61,10 @@ class ChapterFile:
     section: Section
     href: str
     timeline: ChapterTimeline
-    flac: Path  # the chapter's audio, lossless, for the one-file book (lives in scratch or cache)
+    # The chapter's audio for the one-file books (in scratch or the cache): lossless for the
+    # one-file MP3, AAC frames for the M4B.
+    flac: Path
+    aac: Path
 
 
 def choose_narrator(engine_name: str | None, voice: str | None, language: str) -> Narrator:
@@ -237,7 +240,7 @@ class _Run:
         with self.timings.stage("encode"):
             path = self.staging.path(plan.href)
             shutil.copyfile(entry.mp3, path)
-            self._tag(plan, path, entry.timeline, entry.flac)
+            self._tag(plan, path, entry.timeline, entry.flac, entry.aac)
         self.hits += len(plan.keys)
         self._advance(len(plan.keys), entry.timeline.duration_ms / 1000)
         return True
@@ -290,9 +293,11 @@ class _Run:
             )
             flac = self.scratch / f"{plan.number:04d}.flac"
             write_flac(pcm, chapter.sample_rate, flac)
+            aac = self.scratch / f"{plan.number:04d}.aac"
+            write_aac_segment(pcm, chapter.sample_rate, profile.sample_rate, aac)
             if self.cache is not None:
-                self.cache.put_chapter(plan.key, path, flac, chapter.timeline)
-            self._tag(plan, path, chapter.timeline, flac)
+                self.cache.put_chapter(plan.key, path, flac, aac, chapter.timeline)
+            self._tag(plan, path, chapter.timeline, flac, aac)
         log.info("narrated %s (%.1f s)", plan.section.display_title, chapter.duration_ms / 1000)
 
     def _joined(self, utterance: Utterance, part: tuple[_Piece, ...]) -> Clip:
@@ -319,12 +324,14 @@ class _Run:
             self.clips.pop(key, None)  # one chapter's clips in memory, not the book's
         return clip
 
-    def _tag(self, plan: _Plan, path: Path, timeline: ChapterTimeline, flac: Path) -> None:
+    def _tag(
+        self, plan: _Plan, path: Path, timeline: ChapterTimeline, flac: Path, aac: Path
+    ) -> None:
         texts = {u.id: u.text for u in plan.script}
         texts |= {p.id: p.text for p in plan.section.content if isinstance(p, Paragraph)}
         tags = _tags(self.book, plan.section, plan.number, self.settings.year)
         write_tags(path, tags, timeline, texts)
-        self.files.append(ChapterFile(plan.section, plan.href, timeline, flac))
+        self.files.append(ChapterFile(plan.section, plan.href, timeline, flac, aac))
 
     def _advance(self, sentences: int, audio_s: float) -> None:
         self.done += sentences

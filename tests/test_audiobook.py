@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
@@ -81,11 +82,30 @@ def test_the_m4b_chapter_marks_fall_on_the_timeline(speech: BuildReport) -> None
         starts.append(elapsed / 1000)
         elapsed += chapter.timeline.duration_ms
     assert [t for _, t in marks] == [c.section.display_title for c in speech.chapters]
-    assert all(abs(m - s) <= 0.05 for (m, _), s in zip(marks, starts, strict=True))
-    assert abs(m4b.info.length - elapsed / 1000) < 0.2  # AAC priming is the rest
+    assert all(abs(m - s) <= 0.001 for (m, _), s in zip(marks, starts, strict=True))
+    assert abs(m4b.info.length - elapsed / 1000) < 0.01
     assert m4b.tags is not None
     assert m4b.tags["\xa9nam"] == ["Three Small Rooms"] and m4b.tags["\xa9ART"] == ["Ada Lane"]
     assert m4b.tags["stik"] == [2] and len(m4b.tags["covr"]) == 1
+
+
+def test_the_m4b_joins_the_chapters_sample_for_sample(speech: BuildReport) -> None:
+    """The M4B is the chapters' AAC frames joined as they are: each chapter's sound sits
+    in it exactly where that chapter's MP3 has it, and the join adds no samples."""
+    rate = 22050
+    book = np.frombuffer(decode_file(speech.folder / "three-small-rooms.m4b", rate), "<i2")
+    start = 0
+    for chapter in speech.chapters:
+        alone = np.frombuffer(decode_file(speech.folder / chapter.href, rate), "<i2")
+        voice = chapter.timeline.items[0].start_ms * rate // 1000
+        window = alone[voice : voice + rate].astype(float)
+        search = book[start + voice - 512 : start + voice + rate + 512].astype(float)
+        lags = np.correlate(search, window, mode="valid")
+        assert int(np.argmax(lags)) - 512 == 0, chapter.href  # not a sample early or late
+        # The frame of priming that opens each chapter is silent.
+        assert np.abs(book[start : start + 1024]).max() < 100, chapter.href
+        start += alone.size
+    assert book.size == start
 
 
 def test_chapters_json_and_the_single_mp3_agree_with_the_m4b(speech: BuildReport) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pydub.silence import detect_leading_silence
 
 from publisher.audio.ffmpeg import SAMPLE_RATE, SAMPLE_WIDTH, segment
+from publisher.audio.onefile import AAC_FRAME
 from publisher.model import ChapterTimeline, TimedItem
 from publisher.speech.engines.base import Clip
 from publisher.speech.script import Pauses, Utterance
@@ -59,6 +60,9 @@ def assemble_chapter(
             )
         )
     tail = _silence(pauses.tail, sample_rate)
+    # The closing silence runs on to a whole AAC frame (at most 46 ms more), so that the
+    # M4B can join chapters' AAC frames as they are (see onefile.write_aac_segment).
+    tail += bytes(-(position + len(tail) // SAMPLE_WIDTH) % AAC_FRAME * SAMPLE_WIDTH)
     pieces.append(tail)
     position += len(tail) // SAMPLE_WIDTH
     timeline = ChapterTimeline(section_id, _ms(position, sample_rate), tuple(items))

@@ -1,12 +1,15 @@
 """The book as one file: an M4B (AAC in MP4) with chapter marks, a one-file MP3 with ID3
 chapters, and Podcasting 2.0 JSON chapters, all from the same chapter Timelines.
 
-Chapters reach here as lossless FLAC of their loudness-corrected audio, so the one-file
-book is encoded once from the same samples as the chapter MP3s, never transcoded from them.
+Each chapter is encoded to AAC once, when it is narrated, from the same samples as its MP3
+(never transcoded from it), and kept in the cache; the M4B joins the chapters' AAC frames
+without encoding again, so a book with one chapter changed re-encodes that chapter only.
+The one-file MP3 is encoded from lossless FLAC of the chapters.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +25,9 @@ from publisher.errors import OutputError
 from publisher.model import Image
 
 PODCAST_CHAPTERS_VERSION = "1.2.0"
+# Samples in an AAC-LC frame. ffmpeg's encoder also puts one frame of priming before the
+# audio and pads the end to a whole frame.
+AAC_FRAME = 1024
 
 
 @dataclass(frozen=True)
@@ -81,25 +87,79 @@ class BookTags:
     cover: Image | None
 
 
+def write_aac_segment(pcm: bytes, sample_rate: int, out_rate: int, path: Path) -> None:
+    """A chapter as AAC-LC frames (ADTS) at ``out_rate`` that decode to exactly as many
+    samples as the chapter has, so that chapters joined frame after frame keep every
+    chapter mark on its sample.
+
+    The chapter must be whole frames long (``assemble`` pads its closing silence to that).
+    It gives the first frame of its opening silence to the encoder's priming frame, which
+    decodes to silence too, and the encoder's padding then ends it on a frame boundary.
+    """
+    drop, spare = divmod(AAC_FRAME * sample_rate, out_rate)
+    samples = len(pcm) // 2
+    if spare or samples % drop or samples <= drop:
+        raise OutputError(
+            f"cannot encode {path.name} as whole AAC frames: {samples} samples at "
+            f"{sample_rate} Hz for {out_rate} Hz"
+        )
+    _ffmpeg(
+        [
+            *("-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"),
+            *("-ar", str(out_rate), "-c:a", "aac", "-aac_coder", "fast"),
+            *("-b:a", aac_bitrate(out_rate), "-f", "adts"),
+        ],
+        path,
+        pcm[drop * 2 :],
+    )
+    expected = samples * out_rate // sample_rate // AAC_FRAME
+    found = adts_frames(path.read_bytes())
+    if found != expected:
+        raise OutputError(f"the AAC encoder made {found} frames of {path.name}, not {expected}")
+
+
+def aac_bitrate(sample_rate: int) -> str:
+    return "64k" if sample_rate < 32000 else "96k"
+
+
+def adts_frames(data: bytes) -> int:
+    """How many frames an ADTS stream holds (one raw data block each, as ffmpeg writes)."""
+    count = position = 0
+    while position + 7 <= len(data):
+        header = data[position : position + 7]
+        if header[0] != 0xFF or header[1] & 0xF0 != 0xF0:
+            raise OutputError("an AAC segment is damaged (no ADTS frame header)")
+        length = (header[3] & 0x03) << 11 | header[4] << 3 | header[5] >> 5
+        if length < 7:
+            raise OutputError("an AAC segment is damaged (a frame of no length)")
+        count += 1
+        position += length
+    if position != len(data):
+        raise OutputError("an AAC segment is damaged (it ends inside a frame)")
+    return count
+
+
 def write_m4b(
-    sources: Sequence[Path],
+    segments: Sequence[Path],
     marks: Sequence[BookMark],
     path: Path,
-    sample_rate: int,
     title: str,
 ) -> None:
-    """AAC-LC in an MP4 audiobook container with a QuickTime chapter track (and Nero
-    chapters); ``tag_m4b`` then names it."""
-    bitrate = "64k" if sample_rate < 32000 else "96k"
+    """The chapters' AAC segments, joined without re-encoding, in an MP4 audiobook
+    container with a QuickTime chapter track (and Nero chapters); ``tag_m4b`` then names
+    it."""
     with tempfile.TemporaryDirectory() as scratch:
-        listing = _concat_list(sources, Path(scratch))
+        joined = Path(scratch) / "book.aac"
+        with joined.open("wb") as stream:
+            for segment in segments:
+                with segment.open("rb") as source:
+                    shutil.copyfileobj(source, stream)
         metadata = Path(scratch) / "chapters.txt"
         metadata.write_text(_ffmetadata(title, marks), encoding="utf-8")
         _ffmpeg(
             [
-                *("-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(metadata)),
-                *("-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", "-ac", "1"),
-                *("-ar", str(sample_rate), "-c:a", "aac", "-aac_coder", "fast", "-b:a", bitrate),
+                *("-f", "aac", "-i", str(joined), "-i", str(metadata)),
+                *("-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", "-c:a", "copy"),
                 *("-movflags", "+faststart", "-f", "ipod"),
             ],
             path,
