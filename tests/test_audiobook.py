@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 from mutagen.mp4 import MP4
@@ -20,7 +22,7 @@ from mutagen.mp4 import MP4
 from publisher import BuildConfig, BuildReport, publish
 from publisher.audio.encode import encode_mp3
 from publisher.audio.ffmpeg import decode_file
-from publisher.audio.loudness import PROFILES, Loudness, measure, normalise
+from publisher.audio.loudness import PROFILES, Loudness, _least_within, measure, normalise
 from publisher.audio.onefile import BookMark, split_parts
 from publisher.cli import main
 
@@ -204,3 +206,15 @@ def test_check_refuses_a_folder_that_is_not_a_book(tmp_path: Path) -> None:
 def test_audio_too_quiet_to_measure_is_not_blown_up_to_the_target() -> None:
     hiss = bytes(b if i % 2 == 0 else 0 for i, b in enumerate(bytes(range(4)) * 33_075))
     assert normalise(hiss, 22050, PROFILES["speech"]) == hiss
+
+
+@given(
+    st.lists(st.floats(0.0, 1.0), min_size=1, max_size=300),
+    st.integers(0, 50),
+)
+def test_the_limiters_running_minimum_sees_exactly_its_reach(
+    values: list[float], reach: int
+) -> None:
+    array = np.asarray(values)
+    expected = [min(values[max(0, i - reach) : i + reach + 1]) for i in range(len(values))]
+    assert _least_within(array, reach).tolist() == expected
