@@ -94,6 +94,41 @@ def test_a_build_killed_at_any_moment_keeps_the_earlier_book_and_the_cache(
     assert (book / "audio").is_dir()
 
 
+def _workers_of(pid: int) -> list[int]:
+    """The narration worker processes a build has started (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in status and b"multiprocessing.spawn" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_killed_narration_worker_stops_the_build_with_one_line(tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    command = [sys.executable, "-m", "publisher", "build", str(BOOK), "-o", str(out)]
+    command += ["--cache-dir", str(cache), "--jobs", "2", "--no-m4b", "--no-daisy"]
+    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(cache.rglob("*.pcm")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the first sentences are narrated and cached
+    workers = _workers_of(build.pid)
+    assert workers, "the build started no workers"
+    subprocess.run(["kill", "-KILL", str(workers[0])], check=True)
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 1
+    assert stderr.strip().splitlines() == [
+        "error: a narration worker process stopped unexpectedly (killed, or out of memory?); "
+        "the sentences narrated so far are cached: run the build again, with fewer --jobs"
+    ]
+    assert not out.exists() or not any(out.iterdir())
+    assert list((cache / "sentences").rglob("*.pcm")), "nothing narrated was kept"
+
+
 def test_a_book_moved_aside_by_a_killed_build_is_put_back(tmp_path: Path) -> None:
     aside = tmp_path / ".rivers.abc123.old"
     aside.mkdir()

@@ -13,6 +13,7 @@ import re
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 
@@ -157,12 +158,24 @@ def _in_workers(
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 batch = running.pop(future)
-                yield from zip(batch, future.result(), strict=True)
+                yield from zip(batch, _clips(future), strict=True)
                 for more in _take(queue, 1):
                     job = pool.submit(speak_batch, engine_name, voice, pronunciations, more)
                     running[job] = more
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _clips(future: Future[list[Clip]]) -> list[Clip]:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        # The system killed a worker (out of memory, most often), or a script that calls
+        # publish() lacks the `if __name__ == "__main__":` guard that spawned workers need.
+        raise EngineError(
+            "a narration worker process stopped unexpectedly (killed, or out of memory?); "
+            "the sentences narrated so far are cached: run the build again, with fewer --jobs"
+        ) from exc
 
 
 def _take(queue: Iterator[list[Job]], count: int) -> list[list[Job]]:
