@@ -20,8 +20,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 from mutagen.mp4 import MP4
 
-from publisher.audio.ffmpeg import decode_file
-from publisher.audio.loudness import PROFILES, AudioProfile, Loudness, measure
+from publisher.audio.loudness import PROFILES, AudioProfile, Loudness, measure_file
 from publisher.errors import InputError
 
 TOLERANCE_S = 0.05  # chapter starts and lengths agree to within this
@@ -84,9 +83,7 @@ def _chapter_file(path: Path, duration_s: float, profile: AudioProfile) -> Itera
         name, "constant bitrate", _mode(info), "CBR", info.bitrate_mode == BitrateMode.CBR
     )
     yield _near(name, "length", info.length, duration_s, TOLERANCE_S, "s")
-    yield from _levels(
-        name, measure(decode_file(path, info.sample_rate), info.sample_rate), profile
-    )
+    yield from _levels(name, measure_file(path, info.sample_rate), profile)
 
 
 def _levels(name: str, level: Loudness, profile: AudioProfile) -> Iterator[Finding]:
@@ -147,16 +144,7 @@ def _navigation(
         listed = chapters.get("chapters", [])
         yield _agree("chapters.json", "chapter starts", [c["startTime"] for c in listed], reference)
         yield _titles("chapters.json", [c.get("title", "") for c in listed], titles)
-    m4bs = report.get("m4b") or []
-    if len(m4bs) == 1:
-        m4b = MP4(folder / m4bs[0])
-        marks = list(m4b.chapters or [])
-        yield _agree(m4bs[0], "chapter marks", [m.start for m in marks], reference)
-        yield _titles(m4bs[0], [m.title for m in marks], titles)
-        yield _near(m4bs[0], "length", _info(m4b).length, total_s, 0.2, "s")
-    for name in m4bs:
-        rate = _info(MP4(folder / name)).sample_rate
-        yield from _levels(name, measure(decode_file(folder / name, rate), rate), profile)
+    yield from _m4b_parts(folder, report.get("m4b") or [], titles, reference, total_s, profile)
     if report.get("single_mp3"):
         name = report["single_mp3"]
         frames = sorted(ID3(folder / name).getall("CHAP"), key=lambda f: f.start_time)
@@ -164,7 +152,39 @@ def _navigation(
         yield _titles(name, [f.sub_frames["TIT2"].text[0] for f in frames], titles)
         yield _near(name, "length", _info(MP3(folder / name)).length, total_s, TOLERANCE_S, "s")
         rate = _info(MP3(folder / name)).sample_rate
-        yield from _levels(name, measure(decode_file(folder / name, rate), rate), profile)
+        yield from _levels(name, measure_file(folder / name, rate), profile)
+
+
+def _m4b_parts(
+    folder: Path,
+    names: list[str],
+    titles: list[str],
+    reference: list[float],
+    total_s: float,
+    profile: AudioProfile,
+) -> Iterator[Finding]:
+    """The M4B, or its parts in order: each part holds the next chapters of the book, its
+    marks counted from its own start."""
+    ends = [*reference[1:], total_s]
+    first = 0
+    for name in names:
+        if not (folder / name).is_file():
+            yield Finding(name, "exists", "missing", "present", False)
+            continue
+        m4b = MP4(folder / name)
+        info = _info(m4b)
+        marks = list(m4b.chapters or [])
+        last = first + len(marks)
+        offset = reference[first] if first < len(reference) else 0.0
+        expected = [start - offset for start in reference[first:last]]
+        yield _agree(name, "chapter marks", [m.start for m in marks], expected)
+        yield _titles(name, [m.title for m in marks], titles[first:last])
+        length = ends[last - 1] - offset if marks and last <= len(ends) else 0.0
+        yield _near(name, "length", info.length, length, TOLERANCE_S, "s")
+        yield from _levels(name, measure_file(folder / name, info.sample_rate), profile)
+        first = last
+    if names and first != len(reference):
+        yield Finding("M4B", "chapters", f"{first} in all parts", f"{len(reference)}", False)
 
 
 def _epubcheck(epub: Path) -> Iterator[Finding]:

@@ -7,6 +7,7 @@ test_narration. Every figure is read back from the files as a player would get t
 from __future__ import annotations
 
 import json
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,16 @@ from mutagen.mp4 import MP4
 from publisher import BuildConfig, BuildReport, publish
 from publisher.audio.encode import encode_mp3
 from publisher.audio.ffmpeg import decode_file
-from publisher.audio.loudness import PROFILES, Loudness, _least_within, measure, normalise
+from publisher.audio.loudness import (
+    PROFILES,
+    Loudness,
+    _least_within,
+    measure,
+    measure_file,
+    normalise,
+)
 from publisher.audio.onefile import BookMark, split_parts
+from publisher.check import check_book
 from publisher.cli import main
 
 from .conftest import DATA
@@ -169,6 +178,20 @@ def test_a_long_book_splits_into_m4b_parts_between_chapters(tmp_path: Path) -> N
         m4b = MP4(part)
         assert m4b.chapters is not None
         assert [c.title for c in m4b.chapters] == [chapter.section.display_title]
+    findings = [f for f in check_book(report.folder) if f.subject.endswith(".m4b")]
+    assert {f.subject for f in findings} == {p.name for p in parts}
+    assert {"chapter marks", "chapter titles", "length"} <= {f.check for f in findings}
+    assert all(f.ok for f in findings), [f for f in findings if not f.ok]
+    parts[1].unlink()  # a part gone missing is reported, not a traceback
+    failed = {(f.subject, f.check) for f in check_book(report.folder) if f.ok is False}
+    assert {(parts[1].name, "exists"), ("M4B", "chapters")} <= failed
+
+
+def test_a_file_measures_the_same_streamed_as_decoded_whole(speech: BuildReport) -> None:
+    path = speech.folder / "three-small-rooms.m4b"
+    whole = measure(decode_file(path, 22050), 22050)
+    streamed = measure_file(path, 22050)
+    assert astuple(streamed) == pytest.approx(astuple(whole), abs=0.05)
 
 
 def test_parts_never_split_a_chapter() -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import warnings
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import imageio_ffmpeg
 
@@ -47,6 +50,28 @@ def decode_file(path: Path, sample_rate: int = SAMPLE_RATE) -> bytes:
     """Decode an audio file to 16-bit mono PCM; from a file, ffmpeg honours the MP3
     encoder delay and padding, so the samples are exactly those that were encoded."""
     return _decode(str(path), None, sample_rate, path.name)
+
+
+def stream_samples(path: Path, sample_rate: int, piece: int = 1 << 17) -> Iterator[Any]:
+    """A file's 16-bit mono samples at ``sample_rate`` as numpy arrays of up to ``piece``
+    samples each, decoded as they are read, so a file of any length fits in memory."""
+    import numpy as np
+
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path)]
+    command += ["-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(sample_rate)]
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen([*command, "pipe:1"], stdout=subprocess.PIPE, stderr=errors)
+        assert process.stdout is not None
+        try:
+            while data := process.stdout.read(piece * SAMPLE_WIDTH):
+                yield np.frombuffer(data[: len(data) // SAMPLE_WIDTH * SAMPLE_WIDTH], "<i2")
+        finally:
+            process.stdout.close()
+            code = process.wait()
+        if code != 0:
+            errors.seek(0)
+            report = errors.read().decode("utf-8", "replace")
+            raise EngineError(f"could not decode {path.name}: {last_line(report)}")
 
 
 def run_ffmpeg(arguments: list[str], data: bytes | None = None) -> tuple[bool, bytes, str]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 import numpy as np
 
-from publisher.audio.ffmpeg import run_ffmpeg
+from publisher.audio.ffmpeg import run_ffmpeg, stream_samples
 from publisher.errors import EngineError
 
 ProfileName = Literal["speech", "acx", "podcast"]
@@ -103,17 +104,66 @@ class Loudness:
 
 
 def measure(pcm: bytes, sample_rate: int) -> Loudness:
-    samples = _int16(pcm)
     integrated, true_peak = _ebur128(pcm, sample_rate)
-    peak = max(int(samples.max()), -int(samples.min())) / 32768 if samples.size else 0.0
-    return Loudness(
-        integrated,
-        true_peak,
-        _db(peak),
-        _db(_rms(samples)),
-        _noise_floor(samples, sample_rate),
-        *_room_tone(samples, sample_rate),
-    )
+    tally = _Tally(_ten_ms(sample_rate))
+    tally.add(_int16(pcm))
+    return tally.loudness(integrated, true_peak, sample_rate)
+
+
+def measure_file(path: Path, sample_rate: int) -> Loudness:
+    """``measure`` for an audio file of any length: ffmpeg meters the file itself and the
+    samples stream through in pieces, so a ten-hour M4B needs megabytes, not gigabytes."""
+    integrated, true_peak = _ebur128_of(["-i", str(path), "-ac", "1"], None, path.name)
+    tally = _Tally(_ten_ms(sample_rate))
+    for samples in stream_samples(path, sample_rate):
+        tally.add(samples)
+    return tally.loudness(integrated, true_peak, sample_rate)
+
+
+class _Tally:
+    """What ``measure`` needs from the samples, gathered a piece at a time: the peak, the
+    total energy and the energy of every 10 ms block."""
+
+    def __init__(self, block: int) -> None:
+        self.block, self.count, self.peak, self.energy = block, 0, 0, 0.0
+        self.blocks: list[Any] = []
+        self.rest = np.zeros(0, dtype="<i2")  # samples short of a whole block
+
+    def add(self, samples: Any) -> None:
+        if not samples.size:
+            return
+        self.count += samples.size
+        self.peak = max(self.peak, int(samples.max()), -int(samples.min()))
+        self.energy += _square_sum(samples)
+        joined = np.concatenate([self.rest, samples]) if self.rest.size else samples
+        whole = joined.size // self.block * self.block
+        self.blocks.append(_block_energies(joined[:whole], self.block))
+        self.rest = joined[whole:].copy()
+
+    def loudness(self, integrated: float, true_peak: float, sample_rate: int) -> Loudness:
+        energy = np.concatenate(self.blocks) if self.blocks else np.zeros(0)
+        rms = math.sqrt(self.energy / self.count) / 32768.0 if self.count else 0.0
+        return Loudness(
+            integrated,
+            true_peak,
+            _db(self.peak / 32768),
+            _db(rms),
+            _noise_floor(energy, self.block, rms),
+            *_room_tone(energy, self.block, self.count, sample_rate),
+        )
+
+
+def _square_sum(samples: Any) -> float:
+    """The sum of the squared 16-bit samples, a chunk at a time."""
+    total = 0.0
+    for start in range(0, samples.size, CHUNK):
+        piece = samples[start : start + CHUNK].astype(np.float64)
+        total += float(np.dot(piece, piece))
+    return total
+
+
+def _ten_ms(sample_rate: int) -> int:
+    return max(1, sample_rate // 100)
 
 
 def normalise(pcm: bytes, sample_rate: int, profile: AudioProfile) -> bytes:
@@ -286,27 +336,19 @@ def _apply(samples: Any, block: int, smooth: Any, ceiling: float) -> bytes:
 
 def _ebur128(pcm: bytes, sample_rate: int, true_peak: bool = True) -> tuple[float, float]:
     """Integrated loudness and (4x oversampled, so dearer to measure) true peak."""
-    arguments = [
-        "-nostats",
-        "-f",
-        "s16le",
-        "-ar",
-        str(sample_rate),
-        "-ac",
-        "1",
-        "-i",
-        "pipe:0",
-        "-af",
-        f"ebur128=peak={'true' if true_peak else 'none'}:framelog=verbose",
-        "-f",
-        "null",
-        "-",
-    ]
-    ok, _, report = run_ffmpeg(arguments, pcm)
+    source = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+    return _ebur128_of(source, pcm, "the audio", true_peak)
+
+
+def _ebur128_of(
+    source: list[str], data: bytes | None, what: str, true_peak: bool = True
+) -> tuple[float, float]:
+    meter = f"ebur128=peak={'true' if true_peak else 'none'}:framelog=verbose"
+    ok, _, report = run_ffmpeg(["-nostats", *source, "-af", meter, "-f", "null", "-"], data)
     integrated = re.search(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS", report)
     peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", report)
     if not ok or integrated is None or (true_peak and peak is None):
-        raise EngineError("could not measure loudness with ffmpeg's ebur128 filter")
+        raise EngineError(f"could not measure the loudness of {what} with ffmpeg's ebur128")
     return _number(integrated.group(1)), _number(peak.group(1)) if peak else SILENT_DB
 
 
@@ -315,22 +357,15 @@ def _int16(pcm: bytes) -> Any:
 
 
 def _rms(samples: Any) -> float:
-    """RMS of 16-bit samples as a fraction of full scale, summed a chunk at a time."""
-    if not samples.size:
-        return 0.0
-    total = 0.0
-    for start in range(0, samples.size, CHUNK):
-        piece = samples[start : start + CHUNK].astype(np.float64)
-        total += float(np.dot(piece, piece))
-    return math.sqrt(total / samples.size) / 32768.0
+    """RMS of 16-bit samples as a fraction of full scale."""
+    return math.sqrt(_square_sum(samples) / samples.size) / 32768.0 if samples.size else 0.0
 
 
-def _noise_floor(samples: Any, sample_rate: int) -> float:
-    """RMS of the quietest half second, from the energy of 10 ms blocks."""
-    block = max(1, sample_rate // 100)
-    if samples.size // block < 50:
-        return _db(_rms(samples))
-    energy = _block_energies(samples, block)
+def _noise_floor(energy: Any, block: int, rms: float) -> float:
+    """RMS of the quietest half second, from the energy of 10 ms blocks (of the whole
+    signal when it is shorter than that)."""
+    if energy.size < 50:
+        return _db(rms)
     window = np.convolve(energy, np.ones(50), mode="valid") / (50 * block)
     return _db(math.sqrt(max(0.0, float(window.min()))) / 32768.0)
 
@@ -338,15 +373,14 @@ def _noise_floor(samples: Any, sample_rate: int) -> float:
 VOICE_DB = -50.0  # a 10 ms block louder than this is voice, not room tone
 
 
-def _room_tone(samples: Any, sample_rate: int) -> tuple[float, float]:
-    block = max(1, sample_rate // 100)
-    count = samples.size // block
+def _room_tone(energy: Any, block: int, samples: int, sample_rate: int) -> tuple[float, float]:
+    count = energy.size
     if not count:
         return 0.0, 0.0
-    level = np.sqrt(_block_energies(samples, block) / block) / 32768.0
+    level = np.sqrt(energy / block) / 32768.0
     loud = np.flatnonzero(level > _linear(VOICE_DB))
     if not loud.size:
-        return samples.size / sample_rate, 0.0
+        return samples / sample_rate, 0.0
     return float(loud[0] * block / sample_rate), float((count - 1 - loud[-1]) * block / sample_rate)
 
 
