@@ -231,6 +231,14 @@ def test_audio_too_quiet_to_measure_is_not_blown_up_to_the_target() -> None:
     assert normalise(hiss, 22050, PROFILES["speech"]) == hiss
 
 
+@pytest.mark.parametrize("samples", [1, 21, 22, 23, 500, 9000])
+def test_audio_of_any_length_keeps_its_length_through_the_limiter(samples: int) -> None:
+    pcm = (np.sin(np.arange(samples) / 3) * 20000).astype("<i2").tobytes()
+    out = normalise(pcm, 22050, PROFILES["speech"])
+    assert len(out) == len(pcm)
+    assert np.abs(np.frombuffer(out, "<i2")).max() <= 32767 * 10 ** (-1 / 20) + 1
+
+
 @given(
     st.lists(st.floats(0.0, 1.0), min_size=1, max_size=300),
     st.integers(0, 50),

@@ -190,6 +190,8 @@ def normalise(pcm: bytes, sample_rate: int, profile: AudioProfile) -> bytes:
     # samples.
     energy = _speech_energy(samples, sample_rate, peaks.block)
     before = float(energy.sum())
+    if before <= 0:  # shorter than a millisecond: nothing for the limiter to weigh
+        return _apply(samples, peaks.block, _envelope(peaks, _linear(wanted), ceiling), ceiling)
     gain, previous = wanted, None
     for _ in range(6):
         envelope = _envelope(peaks, _linear(gain), ceiling)
