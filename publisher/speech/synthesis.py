@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -146,7 +148,7 @@ def _in_workers(
 ) -> Iterator[tuple[Job, Clip]]:
     # "spawn": a fresh interpreter per worker, safe on every platform and with any threads
     # the parent holds; the cost is a second of start-up, paid once per build.
-    pool = ProcessPoolExecutor(workers, get_context("spawn"), _start_worker)
+    pool = ProcessPoolExecutor(workers, get_context("spawn"), _start_worker, (os.getpid(),))
     try:
         # At most two batches in flight per worker: results stream back in book order and
         # an interrupted build has little queued work to abandon.
@@ -182,10 +184,22 @@ def _take(queue: Iterator[list[Job]], count: int) -> list[list[Job]]:
     return [batch for _, batch in zip(range(count), queue, strict=False)]
 
 
-def _start_worker() -> None:
+def _start_worker(build: int) -> None:
     # Ctrl-C is the parent's to handle: it stops the build and keeps the cache; workers
     # that also caught it would each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The build's process id comes from the build: a worker that starts after the build
+    # was killed already has a new parent, and would watch that one.
+    threading.Thread(target=_exit_with_parent, args=(build,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when its build is gone. A build killed outright (SIGKILL, the
+    out-of-memory killer) cannot stop its workers, and they would live on for good, each
+    holding its voice in memory and blocked on a pipe that nobody reads."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 _engines: dict[str, Engine] = {}
