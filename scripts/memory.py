@@ -43,8 +43,12 @@ def main() -> None:
         started = time.perf_counter()
         build = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         peak = 0
+        each: dict[str, int] = {}  # the peak of each process, by role and pid
         while build.poll() is None:
-            peak = max(peak, _tree_rss(build.pid))
+            sizes = _tree_rss(build.pid)
+            peak = max(peak, sum(sizes.values()))
+            for who, size in sizes.items():
+                each[who] = max(each.get(who, 0), size)
             time.sleep(0.2)
         out = build.stdout.read() if build.stdout else ""
     print(out.strip())
@@ -52,6 +56,8 @@ def main() -> None:
         f"{args.words:,} words, {args.engine}: peak memory {peak / 2**20:.0f} MB "
         f"(build and workers together), {time.perf_counter() - started:.0f} s"
     )
+    largest = sorted(each.items(), key=lambda item: -item[1])[:4]
+    print("each at its own peak: " + ", ".join(f"{w} {s / 2**20:.0f} MB" for w, s in largest))
 
 
 def _long_text(words: int) -> str:
@@ -69,7 +75,8 @@ def _long_text(words: int) -> str:
     return "\n".join(chapters)
 
 
-def _tree_rss(root: int) -> int:
+def _tree_rss(root: int) -> dict[str, int]:
+    """The resident memory of a process and all its descendants, by role and pid."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -77,13 +84,16 @@ def _tree_rss(root: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [root]
+    sizes, todo = {}, [root]
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
         with contextlib.suppress(OSError):
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
-    return total
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            role = "build" if pid == root else "worker" if b"spawn_main" in command else "other"
+            size = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+            sizes[f"{role} {pid}"] = size
+    return sizes
 
 
 if __name__ == "__main__":
