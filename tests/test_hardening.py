@@ -378,3 +378,31 @@ def test_chapter_names_never_make_dangerous_or_overlong_file_names(tmp_path: Pat
     assert all(len(n) <= 48 and n.endswith(".mp3") and "/" not in n for n in names), names
     assert all((report.folder / "audio" / n).is_file() for n in names)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["names.md", "out"]
+
+
+def test_espeak_says_a_sentence_the_same_whatever_it_said_before() -> None:
+    from publisher.speech.engines.espeak import EspeakEngine
+
+    engine = EspeakEngine()
+    voice = engine.default_voice("en")
+    assert voice is not None
+    first = engine.synthesize("The bell rang twice.", voice).pcm
+    engine.synthesize("Nobody came to the door, though the lamp was lit.", voice)
+    again = engine.synthesize("The bell rang twice.", voice).pcm
+    assert first and first == again
+
+
+def test_a_failure_in_the_forked_speaker_comes_back_as_one_error() -> None:
+    from publisher.speech.engines.espeak import _in_a_copy
+
+    def fails() -> bytes:
+        raise EngineError("eSpeak NG failed to synthesise (status 1)")
+
+    def dies() -> bytes:
+        os._exit(3)
+
+    with pytest.raises(EngineError, match="status 1"):
+        _in_a_copy(fails)
+    with pytest.raises(EngineError, match="stopped while speaking"):
+        _in_a_copy(dies)
+    assert _in_a_copy(lambda: b"\x01\x02") == b"\x01\x02"

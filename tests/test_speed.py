@@ -84,6 +84,20 @@ def test_output_is_the_same_for_one_job_or_two_and_without_the_cache(
     assert _digests(alone) == _digests(report)
 
 
+def test_espeak_output_is_the_same_for_one_job_or_two(tmp_path: Path) -> None:
+    """eSpeak NG's sentences do not depend on what its process said before them."""
+    manuscript = _excerpt(tmp_path)
+    builds = [
+        publish(
+            BuildConfig(
+                manuscript, tmp_path / f"out{jobs}", engine="espeak", jobs=jobs, modified=MODIFIED
+            )
+        )
+        for jobs in (1, 2)
+    ]
+    assert _digests(builds[0]) == _digests(builds[1])
+
+
 def test_a_rebuild_with_no_change_narrates_and_encodes_nothing(
     cold: tuple[BuildConfig, BuildReport],
 ) -> None:

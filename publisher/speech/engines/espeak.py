@@ -1,14 +1,21 @@
 """eSpeak NG through ctypes, with the library and data that espeakng-loader ships (offline).
 
-eSpeak NG keeps global state, so one process holds one initialised instance.
+eSpeak NG keeps global state, so one process holds one initialised instance. Some of that
+state runs on from one utterance to the next (the pitch flutter's position, a static
+counter in its wave generator), so the same sentence never came out the same twice in one
+process. Where the system can fork, each utterance is therefore spoken by a copy of a
+process that never speaks itself: every utterance starts from the same state, and a
+sentence sounds the same whatever was said before it, in any worker, cached or not.
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import re
 import threading
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 
@@ -105,13 +112,19 @@ class EspeakEngine:
                 if library.espeak_SetVoiceByProperties(ctypes.byref(wanted)) != _EE_OK:
                     raise EngineError(f"eSpeak NG has no voice {voice!r}; see publisher voices")
                 self._voice = voice
-            self._samples = []
             data = text.encode("utf-8") + b"\0"
-            status = library.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, flags, None, None)
-            if status != _EE_OK or library.espeak_Synchronize() != _EE_OK:
-                raise EngineError(f"eSpeak NG failed to synthesise (status {status})")
-            pcm = b"".join(self._samples)
+            if hasattr(os, "fork"):
+                pcm = _in_a_copy(lambda: self._speak(library, data, flags))
+            else:  # Windows: no fork, so repeatable only from a fresh process
+                pcm = self._speak(library, data, flags)
         return Clip(pcm, self._rate)
+
+    def _speak(self, library: ctypes.CDLL, data: bytes, flags: int) -> bytes:
+        self._samples = []
+        status = library.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, flags, None, None)
+        if status != _EE_OK or library.espeak_Synchronize() != _EE_OK:
+            raise EngineError(f"eSpeak NG failed to synthesise (status {status})")
+        return b"".join(self._samples)
 
     def _collect(self, wav: ctypes._Pointer[ctypes.c_short], count: int, events: int) -> int:
         del events
@@ -154,6 +167,41 @@ class EspeakEngine:
         library.espeak_SetSynthCallback(self._callback)
         self._rate = int(rate)
         return library
+
+
+def _in_a_copy(work: Callable[[], bytes]) -> bytes:
+    """What ``work`` returns, run in a forked copy of this process, which then ends.
+
+    The copy shares nothing back but the bytes it writes to a pipe: a status byte, then the
+    audio or the error's message. It ends with ``os._exit`` so that none of this process's
+    clean-up (atexit handlers, buffered output) runs twice.
+    """
+    read, write = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12 warns about forking a process with threads: the copy only runs
+        # eSpeak NG's C code and writes to a pipe, taking no lock another thread may hold.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child = os.fork()
+    if child == 0:
+        os.close(read)
+        try:
+            payload = b"\0" + work()
+        except BaseException as exc:  # every failure goes back as a message
+            payload = b"\1" + str(exc).encode("utf-8", "replace")
+        try:
+            with os.fdopen(write, "wb") as stream:
+                stream.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as stream:
+        payload = stream.read()
+    os.waitpid(child, 0)
+    if not payload:
+        raise EngineError("eSpeak NG stopped while speaking (its process ended without audio)")
+    if payload[0] != 0:
+        raise EngineError(payload[1:].decode("utf-8", "replace"))
+    return payload[1:]
 
 
 # IPA to eSpeak NG's phoneme mnemonics, longest symbols first, so that a lexicon's IPA can
