@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,6 +22,7 @@ from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import ConfigError, PublisherError
 from publisher.formats.overlays import GRANULARITIES, Granularity
 from publisher.metadata import normalise_language
+from publisher.narration import Progress
 from publisher.pipeline import publish
 from publisher.progress import ProgressBar
 from publisher.speech.engines import engine_names, load_engine
@@ -75,6 +77,25 @@ class _Group(click.Group):
                 "PUBLISHER_DEBUG=1 and report the traceback)"
             )
         return None
+
+
+class _Interrupt:
+    """Ctrl-C, remembered. Python raises KeyboardInterrupt wherever the main thread is when
+    SIGINT arrives; when that is a finaliser (``__del__``) or a weakref callback, the
+    exception is printed and dropped and the build would run on to the end. So the signal
+    is noted here too, and the progress hook, called for every sentence, raises it again."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        del signum, frame  # a signal handler's signature
+        self.pressed = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
 
 
 def _fail(message: str) -> None:
@@ -316,9 +337,18 @@ def build(
         cache_dir=None if no_cache else cache_dir or default_cache_dir(),
     )
     bar = ProgressBar() if sys.stderr.isatty() else None
+    interrupt = _Interrupt()
+
+    def progress(state: Progress) -> None:
+        interrupt.check()
+        if bar:
+            bar.update(state)
+
+    previous = signal.signal(signal.SIGINT, interrupt)
     try:
-        report = publish(config, bar.update if bar else None)
+        report = publish(config, progress)
     finally:
+        signal.signal(signal.SIGINT, previous)
         if bar:
             bar.close()
     sections = len(report.book.sections)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -44,10 +45,13 @@ def main() -> None:
         manuscript = work / args.manuscript.name
         shutil.copyfile(args.manuscript, manuscript)
         build = _builder(manuscript, work, args.engine, args.jobs)
+        cpu = _cpu_seconds()
         cold_s, report = build()
+        cold_cpu = _cpu_seconds() - cpu
         same_s, same = build()
         _edit_one_sentence(manuscript)
         edit_s, edited = build()
+        cpu = _cpu_seconds()
         plain_s = _timed(
             [
                 sys.executable,
@@ -56,16 +60,23 @@ def main() -> None:
                 str(work / "plain.mp3"),
             ]
         )
+        plain_cpu = _cpu_seconds() - cpu
 
     audio_s = report["duration_s"]
     rows = [
         ("manuscript", f"{args.manuscript.name} ({report['words']:,} words)"),
         ("engine, voice", f"{report['engine']}, {report['voice']}"),
         ("audio produced", f"{audio_s / 60:.1f} min"),
-        ("cold build", f"{cold_s:6.2f} s ({audio_s / cold_s:.1f}x real time)"),
+        (
+            "cold build",
+            f"{cold_s:6.2f} s ({audio_s / cold_s:.1f}x real time, {_busy(cold_cpu, cold_s)})",
+        ),
         ("no change", f"{same_s:6.2f} s ({_cache(same)})"),
         ("one edit", f"{edit_s:6.2f} s ({_cache(edited)})"),
-        ("plain script", f"{plain_s:6.2f} s ({audio_s / plain_s:.1f}x real time)"),
+        (
+            "plain script",
+            f"{plain_s:6.2f} s ({audio_s / plain_s:.1f}x real time, {_busy(plain_cpu, plain_s)})",
+        ),
         ("cold / plain", f"{cold_s / plain_s:.2f}   (target <= 0.75)"),
         ("no change / cold", f"{same_s / cold_s:.1%}  (target <= 5%)"),
         ("one edit / cold", f"{edit_s / cold_s:.1%}  (target <= 10%)"),
@@ -105,6 +116,16 @@ def _builder(
         return seconds, report
 
     return build
+
+
+def _cpu_seconds() -> float:
+    """CPU time of the finished child processes and theirs (the build's workers, ffmpeg)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _busy(cpu_s: float, wall_s: float) -> str:
+    return f"{cpu_s:.0f} CPU-s, {cpu_s / wall_s:.2f} cores busy"
 
 
 def _timed(command: list[str]) -> float:

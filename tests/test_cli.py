@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
-from publisher.cli import main
+from publisher.cli import _Interrupt, main
 
 from .conftest import DATA
 
@@ -171,3 +172,20 @@ def test_every_command_has_help_with_an_example() -> None:
 def test_usage_errors_exit_2() -> None:
     assert run("build").exit_code == 2
     assert run("build", "x.md", "--frobnicate").exit_code == 2
+
+
+# pytest reports the dropped exception as an "unraisable" one: that drop is the point here.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_ctrl_c_that_python_dropped_still_stops_the_build() -> None:
+    """Raised inside a finaliser, KeyboardInterrupt is printed and dropped by Python; the
+    build's progress hook raises it again at the next sentence."""
+    interrupt = _Interrupt()
+    interrupt.check()  # nothing pressed: nothing happens
+
+    class Finaliser:
+        def __del__(self) -> None:
+            interrupt(signal.SIGINT, None)
+
+    Finaliser()  # the handler runs inside __del__, where Python drops what it raises
+    with pytest.raises(KeyboardInterrupt):
+        interrupt.check()

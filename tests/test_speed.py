@@ -212,7 +212,7 @@ def test_an_interrupted_build_keeps_the_old_book_and_resumes_from_the_cache(
         time.sleep(0.05)
     build.send_signal(signal.SIGINT)
     _, stderr = build.communicate(timeout=60)
-    assert build.returncode == 130
+    assert build.returncode == 130, stderr
     assert stderr.strip().splitlines()[-1].startswith("error: interrupted")
     assert "Traceback" not in stderr
     assert [p.name for p in out.iterdir()] == ["the-last-ferry-to-inishcarrow"]
