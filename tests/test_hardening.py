@@ -406,3 +406,22 @@ def test_a_failure_in_the_forked_speaker_comes_back_as_one_error() -> None:
     with pytest.raises(EngineError, match="stopped while speaking"):
         _in_a_copy(dies)
     assert _in_a_copy(lambda: b"\x01\x02") == b"\x01\x02"
+
+
+def test_an_espeak_engine_still_speaks_after_a_newer_one_is_gone() -> None:
+    """The C library has one callback for the process; every engine shares it."""
+    import gc
+
+    from publisher.speech.engines.espeak import EspeakEngine
+
+    older = EspeakEngine()
+    voice = older.default_voice("en")
+    assert voice is not None
+    expected = older.synthesize("One, two, three.", voice).pcm
+    newer = EspeakEngine()
+    assert newer.synthesize("One, two, three.", voice).pcm == expected
+    del newer
+    gc.collect()
+    assert older.synthesize("One, two, three.", voice).pcm == expected
+    assert EspeakEngine().synthesize("Un, deux, trois.", "fr").pcm
+    assert older.synthesize("One, two, three.", voice).pcm == expected

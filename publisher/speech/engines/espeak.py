@@ -16,8 +16,9 @@ import re
 import threading
 import warnings
 from collections.abc import Callable, Mapping
-from functools import cached_property
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from publisher.errors import EngineError
 from publisher.speech.engines.base import Clip, Voice, language_matches
@@ -52,12 +53,6 @@ class EspeakEngine:
     name = "espeak"
     label = "eSpeak NG (offline, many languages)"
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._samples: list[bytes] = []
-        self._callback = _CALLBACK(self._collect)
-        self._voice: str | None = None
-
     def version(self) -> str:
         try:
             return f"espeakng-loader {version('espeakng-loader')}"
@@ -66,14 +61,13 @@ class EspeakEngine:
 
     def problem(self) -> str | None:
         try:
-            self._library  # noqa: B018 - loading is the check
+            _shared()
         except EngineError as exc:
             return str(exc)
         return None
 
     def voices(self) -> tuple[Voice, ...]:
-        library = self._library
-        listed = library.espeak_ListVoices(None)
+        listed = _shared().library.espeak_ListVoices(None)
         found: list[Voice] = []
         index = 0
         while listed[index]:
@@ -100,73 +94,89 @@ class EspeakEngine:
     def synthesize(
         self, text: str, voice: str, pronunciations: Mapping[str, str] | None = None
     ) -> Clip:
-        library = self._library
+        espeak = _shared()
         flags = _CHARS_UTF8
         if pronunciations:
             text, used = _with_phonemes(text, pronunciations)
             flags |= _PHONEMES if used else 0
-        with self._lock:
-            if voice != self._voice:
-                language = ctypes.c_char_p(voice.encode("utf-8"))  # alive for the call
-                wanted = _VoiceStruct(languages=ctypes.cast(language, ctypes.c_void_p))
-                if library.espeak_SetVoiceByProperties(ctypes.byref(wanted)) != _EE_OK:
-                    raise EngineError(f"eSpeak NG has no voice {voice!r}; see publisher voices")
-                self._voice = voice
-            data = text.encode("utf-8") + b"\0"
+        data = text.encode("utf-8") + b"\0"
+        with espeak.lock:
+            espeak.use_voice(voice)
             if hasattr(os, "fork"):
-                pcm = _in_a_copy(lambda: self._speak(library, data, flags))
+                pcm = _in_a_copy(lambda: espeak.speak(data, flags))
             else:  # Windows: no fork, so repeatable only from a fresh process
-                pcm = self._speak(library, data, flags)
-        return Clip(pcm, self._rate)
+                pcm = espeak.speak(data, flags)
+        return Clip(pcm, espeak.rate)
 
-    def _speak(self, library: ctypes.CDLL, data: bytes, flags: int) -> bytes:
-        self._samples = []
-        status = library.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, flags, None, None)
-        if status != _EE_OK or library.espeak_Synchronize() != _EE_OK:
+
+class _Espeak:
+    """The process's one eSpeak NG. Its C library holds one voice, one callback and one
+    state, so every EspeakEngine in a process shares this. (Each engine used to initialise
+    the library again and point its callback at itself; once that engine was collected, an
+    older one spoke through a freed callback and crashed.)"""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.samples: list[bytes] = []
+        self.voice: str | None = None
+        self.callback = _CALLBACK(self._collect)  # kept alive as long as the library
+        self.library, self.rate = _initialised(self.callback)
+
+    def use_voice(self, voice: str) -> None:
+        if voice == self.voice:
+            return
+        language = ctypes.c_char_p(voice.encode("utf-8"))  # alive for the call
+        wanted = _VoiceStruct(languages=ctypes.cast(language, ctypes.c_void_p))
+        if self.library.espeak_SetVoiceByProperties(ctypes.byref(wanted)) != _EE_OK:
+            raise EngineError(f"eSpeak NG has no voice {voice!r}; see publisher voices")
+        self.voice = voice
+
+    def speak(self, data: bytes, flags: int) -> bytes:
+        self.samples = []
+        synth = self.library.espeak_Synth
+        status = synth(data, len(data), 0, _POS_CHARACTER, 0, flags, None, None)
+        if status != _EE_OK or self.library.espeak_Synchronize() != _EE_OK:
             raise EngineError(f"eSpeak NG failed to synthesise (status {status})")
-        return b"".join(self._samples)
+        return b"".join(self.samples)
 
     def _collect(self, wav: ctypes._Pointer[ctypes.c_short], count: int, events: int) -> int:
         del events
         if wav and count > 0:
-            self._samples.append(ctypes.string_at(wav, count * 2))
+            self.samples.append(ctypes.string_at(wav, count * 2))
         return 0
 
-    @cached_property
-    def _library(self) -> ctypes.CDLL:
-        try:
-            import espeakng_loader
-        except ImportError:
-            raise EngineError(
-                "espeakng-loader is not installed; pip install espeakng-loader"
-            ) from None
-        library = ctypes.CDLL(str(espeakng_loader.get_library_path()))
-        library.espeak_Initialize.argtypes = [
-            ctypes.c_int,
-            ctypes.c_int,
-            ctypes.c_char_p,
-            ctypes.c_int,
-        ]
-        library.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceStruct))
-        library.espeak_SetVoiceByProperties.argtypes = [ctypes.POINTER(_VoiceStruct)]
-        library.espeak_Synth.argtypes = [
-            ctypes.c_char_p,
-            ctypes.c_size_t,
-            ctypes.c_uint,
-            ctypes.c_int,
-            ctypes.c_uint,
-            ctypes.c_uint,
-            ctypes.c_void_p,
-            ctypes.c_void_p,
-        ]
-        library.espeak_SetSynthCallback.argtypes = [_CALLBACK]
-        data_path = str(espeakng_loader.get_data_path()).encode("utf-8")
-        rate = library.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path, 0)
-        if rate <= 0:
-            raise EngineError("eSpeak NG could not start (its data folder is missing)")
-        library.espeak_SetSynthCallback(self._callback)
-        self._rate = int(rate)
-        return library
+
+@cache
+def _shared() -> _Espeak:
+    return _Espeak()
+
+
+def _initialised(callback: Any) -> tuple[ctypes.CDLL, int]:
+    try:
+        import espeakng_loader
+    except ImportError:
+        raise EngineError("espeakng-loader is not installed; pip install espeakng-loader") from None
+    library = ctypes.CDLL(str(espeakng_loader.get_library_path()))
+    library.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+    library.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceStruct))
+    library.espeak_SetVoiceByProperties.argtypes = [ctypes.POINTER(_VoiceStruct)]
+    library.espeak_Synth.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+        ctypes.c_uint,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_uint,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+    ]
+    library.espeak_SetSynthCallback.argtypes = [_CALLBACK]
+    data_path = str(espeakng_loader.get_data_path()).encode("utf-8")
+    rate = library.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path, 0)
+    if rate <= 0:
+        raise EngineError("eSpeak NG could not start (its data folder is missing)")
+    library.espeak_SetSynthCallback(callback)
+    return library, int(rate)
 
 
 def _in_a_copy(work: Callable[[], bytes]) -> bytes:
@@ -196,9 +206,10 @@ def _in_a_copy(work: Callable[[], bytes]) -> bytes:
     os.close(write)
     with os.fdopen(read, "rb") as stream:
         payload = stream.read()
-    os.waitpid(child, 0)
+    _, status = os.waitpid(child, 0)
     if not payload:
-        raise EngineError("eSpeak NG stopped while speaking (its process ended without audio)")
+        ended = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "no audio"
+        raise EngineError(f"eSpeak NG stopped while speaking (its process ended: {ended})")
     if payload[0] != 0:
         raise EngineError(payload[1:].decode("utf-8", "replace"))
     return payload[1:]
