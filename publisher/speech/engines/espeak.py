@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+import signal
 import threading
 import warnings
 from collections.abc import Callable, Mapping
@@ -194,6 +195,8 @@ def _in_a_copy(work: Callable[[], bytes]) -> bytes:
         child = os.fork()
     if child == 0:
         os.close(read)
+        # Ctrl-C reaches the whole process group: the build handles it, the copy finishes.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             payload = b"\0" + work()
         except BaseException as exc:  # every failure goes back as a message

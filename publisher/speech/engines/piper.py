@@ -134,7 +134,8 @@ class _ArenaGivesBack:
         self.shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def run(self, outputs: Any, feed: Mapping[str, Any]) -> Any:
-        long = feed["input"].shape[-1] > _ARENA_PHONEME_IDS
+        ids = feed.get("input")
+        long = ids is not None and ids.shape[-1] > _ARENA_PHONEME_IDS
         return self.session.run(outputs, feed, self.shrink if long else None)
 
     def __getattr__(self, name: str) -> Any:
