@@ -10,6 +10,7 @@ import logging
 import shutil
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -287,14 +288,21 @@ class _Run:
             pcm = normalise(chapter.pcm, chapter.sample_rate, self.settings.profile)
         with self.timings.stage("encode"):
             path = self.staging.path(plan.href)
-            profile = self.settings.profile
-            encode_mp3(
-                pcm, chapter.sample_rate, path, self.settings.bitrate_kbps, profile.sample_rate
-            )
+            rate, out_rate = chapter.sample_rate, self.settings.profile.sample_rate
             flac = self.scratch / f"{plan.number:04d}.flac"
-            write_flac(pcm, chapter.sample_rate, flac)
             aac = self.scratch / f"{plan.number:04d}.aac"
-            write_aac_segment(pcm, chapter.sample_rate, profile.sample_rate, aac)
+            # Three ffmpeg runs at once: while the workers narrate it makes no difference,
+            # but the last chapter, and a rebuild that re-encodes one, finish sooner.
+            with ThreadPoolExecutor(3) as encoders:
+                encodes = [
+                    encoders.submit(
+                        encode_mp3, pcm, rate, path, self.settings.bitrate_kbps, out_rate
+                    ),
+                    encoders.submit(write_flac, pcm, rate, flac),
+                    encoders.submit(write_aac_segment, pcm, rate, out_rate, aac),
+                ]
+                for encode in encodes:
+                    encode.result()
             if self.cache is not None:
                 self.cache.put_chapter(plan.key, path, flac, aac, chapter.timeline)
             self._tag(plan, path, chapter.timeline, flac, aac)
