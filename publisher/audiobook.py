@@ -23,6 +23,7 @@ from publisher.audio.onefile import (
 from publisher.audio.tags import ChapterTags
 from publisher.cache import SentenceCache, content_key
 from publisher.config import BuildConfig
+from publisher.errors import OutputError
 from publisher.model import Book
 from publisher.narration import AudioSettings, ChapterFile
 from publisher.output import Staging
@@ -52,7 +53,7 @@ def one_file(
             name = f"{slug}.m4b" if len(parts) == 1 else f"{slug}-part{number}.m4b"
             title = meta.title if len(parts) == 1 else f"{meta.title}, part {number}"
             part = _rebased([marks[i] for i in indices])
-            segments = [files[i].aac for i in indices]
+            segments = [_segment(files[i]) for i in indices]
             key = content_key("m4b", [_digest(s) for s in segments], title, _plain(part))
             path = staging.path(name)
             _cached(cache, key, ".m4b", path, partial(write_m4b, segments, part, title=title))
@@ -84,6 +85,12 @@ def one_file(
         )
         written.append(name)
     return written
+
+
+def _segment(file: ChapterFile) -> Path:
+    if file.aac is None:  # narration encodes every chapter's AAC when the build has an M4B
+        raise OutputError(f"{file.href} has no AAC for the M4B")
+    return file.aac
 
 
 def _cached(

@@ -76,7 +76,7 @@ class CacheUsage:
 class ChapterEntry:
     mp3: Path  # untagged
     flac: Path  # the same audio, lossless, for the one-file MP3
-    aac: Path  # and as AAC frames for the M4B (onefile.write_aac_segment)
+    aac: Path | None  # and as AAC frames for the M4B, if a build made them
     timeline: ChapterTimeline
 
 
@@ -120,8 +120,10 @@ class SentenceCache:
 
     # --- chapters ------------------------------------------------------------------
 
-    def get_chapter(self, key: str) -> ChapterEntry | None:
-        """An encoded chapter and its timeline, or None (a damaged entry is removed)."""
+    def get_chapter(self, key: str, with_aac: bool = True) -> ChapterEntry | None:
+        """An encoded chapter and its timeline, or None: when it is missing, damaged (it is
+        then removed) or lacks the AAC that ``with_aac`` asks for (a build without an M4B
+        made it; the next build with one makes the chapter again from its sentences)."""
         index = _name("chapters", key, ".json")
         names = {suffix: _name("chapters", key, suffix) for suffix in _CHAPTER_AUDIO}
         data = self.store.read(index)
@@ -129,25 +131,31 @@ class SentenceCache:
             return None
         try:
             record = json.loads(data)
-            paths = {}
-            for suffix, name in names.items():
-                path = self.store.local_path(name)
+            if with_aac and ".aac" not in record["sha256"]:
+                return None
+            paths: dict[str, Path | None] = {".aac": None}
+            for suffix in record["sha256"]:
+                path = self.store.local_path(names[suffix])
                 if path is None or _file_digest(path) != record["sha256"][suffix]:
                     raise ValueError("digest")
                 paths[suffix] = path
-            mp3, flac, aac = (paths[suffix] for suffix in _CHAPTER_AUDIO)
-            return ChapterEntry(mp3, flac, aac, _timeline(record["timeline"]))
+            mp3, flac = paths[".mp3"], paths[".flac"]
+            if mp3 is None or flac is None:
+                raise ValueError("incomplete")
+            return ChapterEntry(mp3, flac, paths[".aac"], _timeline(record["timeline"]))
         except (OSError, ValueError, KeyError, TypeError):
             for name in (index, *names.values()):
                 self.store.delete(name)
             return None
 
     def put_chapter(
-        self, key: str, mp3: Path, flac: Path, aac: Path, timeline: ChapterTimeline
+        self, key: str, mp3: Path, flac: Path, aac: Path | None, timeline: ChapterTimeline
     ) -> None:
         digests = {}
         # The audio goes first: the index names it, so an index never points at nothing.
         for suffix, source in zip(_CHAPTER_AUDIO, (mp3, flac, aac), strict=True):
+            if source is None:
+                continue
             data = source.read_bytes()
             digests[suffix] = hashlib.sha256(data).hexdigest()
             self.store.write(_name("chapters", key, suffix), data)

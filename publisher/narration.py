@@ -55,6 +55,7 @@ class AudioSettings:
     year: str
     say: Normalizer
     profile: AudioProfile = PROFILES["speech"]
+    m4b: bool = True  # encode each chapter's AAC for the M4B too
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,9 @@ class ChapterFile:
     href: str
     timeline: ChapterTimeline
     # The chapter's audio for the one-file books (in scratch or the cache): lossless for the
-    # one-file MP3, AAC frames for the M4B.
+    # one-file MP3, AAC frames for the M4B (None when the build makes no M4B).
     flac: Path
-    aac: Path
+    aac: Path | None
 
 
 def choose_narrator(engine_name: str | None, voice: str | None, language: str) -> Narrator:
@@ -235,7 +236,7 @@ class _Run:
         self.audio_s = 0.0
 
     def finish_from_cache(self, plan: _Plan) -> bool:
-        entry = self.cache.get_chapter(plan.key) if self.cache else None
+        entry = self.cache.get_chapter(plan.key, self.settings.m4b) if self.cache else None
         if entry is None:
             return False
         with self.timings.stage("encode"):
@@ -290,17 +291,18 @@ class _Run:
             path = self.staging.path(plan.href)
             rate, out_rate = chapter.sample_rate, self.settings.profile.sample_rate
             flac = self.scratch / f"{plan.number:04d}.flac"
-            aac = self.scratch / f"{plan.number:04d}.aac"
-            # Three ffmpeg runs at once: while the workers narrate it makes no difference,
-            # but the last chapter, and a rebuild that re-encodes one, finish sooner.
+            aac = self.scratch / f"{plan.number:04d}.aac" if self.settings.m4b else None
+            # The ffmpeg runs at once: while the workers narrate it makes no difference, but
+            # the last chapter, and a rebuild that re-encodes one, finish sooner.
             with ThreadPoolExecutor(3) as encoders:
                 encodes = [
                     encoders.submit(
                         encode_mp3, pcm, rate, path, self.settings.bitrate_kbps, out_rate
                     ),
                     encoders.submit(write_flac, pcm, rate, flac),
-                    encoders.submit(write_aac_segment, pcm, rate, out_rate, aac),
                 ]
+                if aac is not None:  # the AAC is the dearest of the three: only for an M4B
+                    encodes.append(encoders.submit(write_aac_segment, pcm, rate, out_rate, aac))
                 for encode in encodes:
                     encode.result()
             if self.cache is not None:
@@ -333,7 +335,7 @@ class _Run:
         return clip
 
     def _tag(
-        self, plan: _Plan, path: Path, timeline: ChapterTimeline, flac: Path, aac: Path
+        self, plan: _Plan, path: Path, timeline: ChapterTimeline, flac: Path, aac: Path | None
     ) -> None:
         texts = {u.id: u.text for u in plan.script}
         texts |= {p.id: p.text for p in plan.section.content if isinstance(p, Paragraph)}

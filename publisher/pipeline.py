@@ -156,7 +156,9 @@ def publish(
         if narrator is not None:
             year = (book.metadata.date or str(modified.year))[:4]
             say = Normalizer.for_text(book.metadata.language, book_text(book), lexicon)
-            settings = AudioSettings(config.pauses, config.bitrate_kbps(), year, say, profile)
+            settings = AudioSettings(
+                config.pauses, config.bitrate_kbps(), year, say, profile, m4b=config.m4b
+            )
             narration = narrate_book(
                 book,
                 narrator,

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from io import StringIO
 from pathlib import Path
 
@@ -96,6 +97,22 @@ def test_espeak_output_is_the_same_for_one_job_or_two(tmp_path: Path) -> None:
         for jobs in (1, 2)
     ]
     assert _digests(builds[0]) == _digests(builds[1])
+
+
+def test_a_build_without_an_m4b_skips_the_aac_and_a_later_one_adds_it_without_narrating(
+    cold: tuple[BuildConfig, BuildReport], tmp_path: Path
+) -> None:
+    config, report = cold
+    cache = tmp_path / "cache"
+    plain = replace(config, output_dir=tmp_path / "plain", cache_dir=cache, m4b=False)
+    publish(plain)
+    assert not list(cache.rglob("*.aac"))  # the AAC, dearest of the encodes, was not made
+    full = publish(replace(plain, output_dir=tmp_path / "full", m4b=True))
+    counts = json.loads((full.folder / "report.json").read_text())["cache"]
+    assert counts["misses"] == 0  # every sentence from the cache: only the encodes again
+    assert len(list(cache.rglob("*.aac"))) == len(full.chapters)
+    m4b = "the-last-ferry-to-inishcarrow.m4b"
+    assert (full.folder / m4b).read_bytes() == (report.folder / m4b).read_bytes()
 
 
 def test_a_rebuild_with_no_change_narrates_and_encodes_nothing(
