@@ -145,7 +145,7 @@ def test_a_killed_narration_worker_stops_the_build_with_one_line(tmp_path: Path)
     assert build.returncode == 1
     assert stderr.strip().splitlines() == [
         "error: a narration worker process stopped unexpectedly (killed, or out of memory?); "
-        "the sentences narrated so far are cached: run the build again, with fewer --jobs"
+        "run the build again, with fewer --jobs: what was narrated is cached, unless --no-cache"
     ]
     assert not out.exists() or not any(out.iterdir())
     assert list((cache / "sentences").rglob("*.pcm")), "nothing narrated was kept"

@@ -176,7 +176,8 @@ def _clips(future: Future[list[Clip]]) -> list[Clip]:
         # publish() lacks the `if __name__ == "__main__":` guard that spawned workers need.
         raise EngineError(
             "a narration worker process stopped unexpectedly (killed, or out of memory?); "
-            "the sentences narrated so far are cached: run the build again, with fewer --jobs"
+            "run the build again, with fewer --jobs: what was narrated is cached, unless "
+            "--no-cache"
         ) from exc
 
 
