@@ -121,6 +121,18 @@ def _pause_option(kind: str, where: str) -> Callable[[FC], FC]:
     )
 
 
+def _output_dir_option(receives: str) -> Callable[[FC], FC]:
+    """-o/--output-dir, the folder that ``receives`` what a command writes."""
+    return click.option(
+        "-o",
+        "--output-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=DEFAULT_OUTPUT,
+        show_default=True,
+        help=f"Folder that receives {receives}.",
+    )
+
+
 _CACHE_DIR = click.option(
     "--cache-dir",
     metavar="DIR|URL",
@@ -151,14 +163,7 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUTPUT,
-    show_default=True,
-    help="Folder that receives OUTPUT_DIR/<slug>/.",
-)
+@_output_dir_option("OUTPUT_DIR/<slug>/")
 @click.option("--title", help="Title, overriding front matter, book.toml and the title block.")
 @click.option("--author", help="Author, overriding the manuscript's metadata.")
 @click.option("--language", help="BCP 47 language tag such as en, en-GB or fr.")
@@ -367,14 +372,7 @@ def build(
 
 @main.command()
 @click.argument("catalogue", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUTPUT,
-    show_default=True,
-    help="Folder that receives OUTPUT_DIR/<slug>/ for every book, and batch-report.json.",
-)
+@_output_dir_option("OUTPUT_DIR/<slug>/ for every book, and batch-report.json")
 @click.option(
     "--scheduler",
     help="A Dask scheduler's address (tcp://host:8786). [default: worker processes here]",

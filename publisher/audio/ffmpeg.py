@@ -57,10 +57,9 @@ def stream_samples(path: Path, sample_rate: int, piece: int = 1 << 17) -> Iterat
     samples each, decoded as they are read, so a file of any length fits in memory."""
     import numpy as np
 
-    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path)]
-    command += ["-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(sample_rate)]
+    command = [ffmpeg_exe(), "-hide_banner", *_to_pcm(str(path), sample_rate)]
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen([*command, "pipe:1"], stdout=subprocess.PIPE, stderr=errors)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
         assert process.stdout is not None
         try:
             while data := process.stdout.read(piece * SAMPLE_WIDTH):
@@ -88,25 +87,18 @@ def last_line(report: str) -> str:
 
 
 def _decode(source: str, data: bytes | None, sample_rate: int, what: str) -> bytes:
-    arguments = [
-        "-loglevel",
-        "error",
-        "-i",
-        source,
-        "-f",
-        "s16le",
-        "-acodec",
-        "pcm_s16le",
-        "-ac",
-        "1",
-        "-ar",
-        str(sample_rate),
-        "pipe:1",
-    ]
-    ok, pcm, report = run_ffmpeg(arguments, data)
+    ok, pcm, report = run_ffmpeg(_to_pcm(source, sample_rate), data)
     if not ok:
         raise EngineError(f"could not decode {what}: {last_line(report)}")
     return pcm
+
+
+def _to_pcm(source: str, sample_rate: int) -> list[str]:
+    """ffmpeg arguments that decode ``source`` to 16-bit mono PCM on stdout."""
+    return [
+        *("-loglevel", "error", "-i", source, "-f", "s16le", "-acodec", "pcm_s16le"),
+        *("-ac", "1", "-ar", str(sample_rate), "pipe:1"),
+    ]
 
 
 def segment(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> AudioSegment:
