@@ -1,5 +1,6 @@
-"""A build's one-file audiobook: chapters.json always, the M4B (in parts if asked), and the
-single MP3 when asked; each encoded once and then kept in the cache under its content."""
+"""A build's one-file audiobook: chapters.json always, the M4B (in parts if asked) joined
+from the chapters' AAC, and the single MP3 when asked, encoded from their FLAC; each kept
+in the cache under its content."""
 
 from __future__ import annotations
 

@@ -194,7 +194,7 @@ def publish(
 
 @contextlib.contextmanager
 def _scratch() -> Iterator[Path]:
-    """Working files (each chapter's lossless audio) that never reach the output."""
+    """Working files (each chapter's FLAC and AAC) that never reach the output."""
     with tempfile.TemporaryDirectory(prefix="publisher-") as folder:
         yield Path(folder)
 
