@@ -34,7 +34,10 @@ from publisher.speech.engines.base import Clip
 FORMAT = 3
 _CLIP_HEADER = struct.Struct("<8sIQ32s")  # magic, sample rate, PCM bytes, SHA-256 of the PCM
 _CLIP_MAGIC = b"PUBCLIP1"
-_KINDS = ("sentences", "chapters", "books")
+# "voices" holds what engines compile for this machine (piper_compiled), in the local
+# default cache folder only.
+_KINDS = ("sentences", "chapters", "books", "voices")
+_ENTRY_SUFFIXES = (".pcm", ".json", ".sha256", ".onnx")  # each entry has one such file
 
 
 class CacheError(PublisherError):
@@ -187,7 +190,7 @@ class SentenceCache:
         usage = {}
         for kind in _KINDS:
             files = self.store.listing(kind)
-            entries = sum(1 for name, _ in files if name.endswith((".pcm", ".json", ".sha256")))
+            entries = sum(1 for name, _ in files if name.endswith(_ENTRY_SUFFIXES))
             usage[kind] = CacheUsage(entries, sum(size for _, size in files))
         return usage
 

