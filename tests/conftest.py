@@ -29,12 +29,17 @@ def _compiled_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _compiled_voices: Path) -> None:
-    """The CLI's default cache is the user's; tests each get their own, all sharing one
-    folder of compiled voices (compiling Piper's takes a second or so per process)."""
-    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "user-cache"))
-    (tmp_path / "user-cache").mkdir()
-    (tmp_path / "user-cache" / "voices").symlink_to(_compiled_voices, target_is_directory=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    _compiled_voices: Path,
+) -> None:
+    """The CLI's default cache is the user's; tests each get their own (outside tmp_path,
+    which tests inspect), all sharing one folder of compiled voices: compiling Piper's
+    takes a second or so per process."""
+    cache = tmp_path_factory.mktemp("user-cache")
+    (cache / "voices").symlink_to(_compiled_voices, target_is_directory=True)
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(cache))
 
 
 @pytest.fixture

@@ -21,13 +21,15 @@ def _session(model: bytes) -> onnxruntime.InferenceSession:
     return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
-def _small_vocoder(middle: str = "LeakyRelu", divisor: Any = 3.0) -> bytes:
-    """A toy model shaped like Piper's: a layer before, a /dec/ region of convolutions,
-    element-wise steps and a scalar constant, then a layer after."""
+def _small_vocoder(middle: str = "LeakyRelu", divisor: Any = 3.0, up_kernel: int = 8) -> bytes:
+    """A toy model shaped like Piper's: a layer before, a /dec/ region of convolutions
+    (with an upsampling by 4 of kernel ``up_kernel``), element-wise steps and a scalar
+    constant, then a layer after."""
     rng = np.random.default_rng(7)
+    up = rng.standard_normal((8, 4, up_kernel)).astype(np.float32)
     weights = [
         numpy_helper.from_array(rng.standard_normal((8, 4, 5)).astype(np.float32), "w_pre"),
-        numpy_helper.from_array(rng.standard_normal((8, 4, 8)).astype(np.float32), "w_up"),
+        numpy_helper.from_array(up, "w_up"),
         numpy_helper.from_array(rng.standard_normal((4, 4, 3)).astype(np.float32), "w_res"),
         numpy_helper.from_array(rng.standard_normal(4).astype(np.float32), "b_res"),
         numpy_helper.from_array(np.asarray(divisor, dtype=np.float32), "/dec/three"),
@@ -50,7 +52,7 @@ def _small_vocoder(middle: str = "LeakyRelu", divisor: Any = 3.0) -> bytes:
             name="/dec/ups.0/ConvTranspose",
             strides=[4],
             pads=[2, 2],
-            kernel_shape=[8],
+            kernel_shape=[up_kernel],
         ),
         helper.make_node(middle, ["up"], ["act"], name="/dec/act"),
         helper.make_node(
@@ -79,19 +81,29 @@ def _small_vocoder(middle: str = "LeakyRelu", divisor: Any = 3.0) -> bytes:
     return bytes(model.SerializeToString())
 
 
-def test_a_decoder_of_1d_convolutions_computes_the_same_as_2d_ones() -> None:
-    original = _small_vocoder()
+@pytest.mark.parametrize(
+    ("up_kernel", "polyphase"),
+    [(8, True), (12, False)],
+    ids=["HiFi-GAN's upsampling, as a polyphase convolution", "another, left as it is"],
+)
+def test_a_decoder_of_1d_convolutions_computes_the_same_as_2d_ones(
+    up_kernel: int, polyphase: bool
+) -> None:
+    original = _small_vocoder(up_kernel=up_kernel)
     rewritten = conv2d_decoder(original)
     assert rewritten is not None
     graph = onnx.load_model_from_string(rewritten).graph
     convolutions = [node for node in graph.node if node.op_type in ("Conv", "ConvTranspose")]
-    assert all(len(numpy_helper.to_array(w).shape) == 4 for w in graph.initializer[:3])
+    weights = {tensor.name: tensor for tensor in graph.initializer}
+    assert all(len(weights[node.input[1]].dims) == 4 for node in convolutions)
     kernels = [a.ints for n in convolutions for a in n.attribute if a.name == "kernel_shape"]
     assert kernels and all(len(k) == 2 and k[0] == 1 for k in kernels)
+    assert any(n.op_type == "ConvTranspose" for n in convolutions) != polyphase
+    assert "w_up" not in weights or not polyphase  # no unused weights left behind
     x = np.random.default_rng(1).standard_normal((1, 4, 50)).astype(np.float32)
     (expected,) = _session(original).run(None, {"x": x})
     (got,) = _session(rewritten).run(None, {"x": x})
-    assert got.shape == expected.shape == (1, 4, 200)
+    assert got.shape == expected.shape == (1, 4, 200 + up_kernel - 8)
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 

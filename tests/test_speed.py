@@ -209,7 +209,8 @@ def test_no_cache_leaves_the_cache_untouched_and_jobs_must_be_positive(tmp_path:
     result = runner.invoke(main, ["build", str(manuscript), *out, "--no-cache"])
     assert result.exit_code == 0, result.output
     # Only the compiled voice (machine state, not the sentence cache) may be kept there.
-    assert {p.name for p in (tmp_path / "user-cache").iterdir()} == {"voices"}
+    user_cache = Path(os.environ["PUBLISHER_CACHE_DIR"])
+    assert {p.name for p in user_cache.iterdir()} == {"voices"}
     assert "from the cache" not in result.output
     bad = runner.invoke(main, ["build", str(manuscript), *out, "--jobs", "0"])
     assert bad.exit_code == 2 and "--jobs" in bad.output

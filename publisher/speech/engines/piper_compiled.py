@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from publisher.speech.engines.piper_graph import conv2d_decoder, elementwise_on_blocks
+from publisher.speech.engines.piper_graph import REWRITES, conv2d_decoder, elementwise_on_blocks
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def _keep(path: Path, model: bytes) -> None:
 def _key(model: bytes) -> str:
     parts = [
         hashlib.sha256(model).hexdigest(),
-        f"compiler {COMPILER}",
+        f"compiler {COMPILER}, {REWRITES}",
         *(f"{p} {_version(p)}" for p in ("onnxruntime", "onnx")),
         _cpu(),
     ]
@@ -152,7 +152,7 @@ def _cpu() -> str:
             flags = next((line for line in info if line.startswith(("flags", "Features"))), "")
     except OSError:
         flags = ""
-    return f"{platform.machine()} {platform.processor()} {flags.strip()}"
+    return f"{platform.machine()} {flags.strip()}"
 
 
 def _version(package: str) -> str:

@@ -21,6 +21,9 @@ from __future__ import annotations
 from typing import Any
 
 DECODER = "/dec/"
+# What conv2d_decoder does, for the engine's version: the rewrites change the samples
+# (below 16-bit resolution), so clips made before a change are not reused after it.
+REWRITES = "decoder as 2-D convolutions, upsampling as polyphase convolutions"
 # Operations that work on tensors of any rank, so a height of one passes through them.
 _ELEMENTWISE = frozenset({"Add", "Div", "LeakyRelu", "Mul", "Tanh"})
 _CONVOLUTIONS = frozenset({"Conv", "ConvTranspose"})
@@ -45,7 +48,102 @@ def conv2d_decoder(model_bytes: bytes) -> bytes | None:
         if node.op_type in _CONVOLUTIONS and not _widen(node, weights):
             return None
     _bracket(graph, entry, exit_)
+    _polyphase_upsampling(graph, weights)
     return bytes(model.SerializeToString())
+
+
+def _polyphase_upsampling(graph: Any, weights: dict[str, Any]) -> None:
+    """Each upsampling ConvTranspose as a Conv that computes its output phases as channels,
+    then interleaves them: ONNX Runtime runs ConvTranspose as a matrix product plus a
+    scatter back into the output (col2im), half as fast per operation as its blocked
+    convolutions, which now take the work. About 4 % faster overall."""
+    nodes: list[Any] = []
+    for node in graph.node:
+        replaced = _polyphase(graph, node, weights) if node.op_type == "ConvTranspose" else None
+        nodes.extend(replaced or [node])
+    del graph.node[:]
+    graph.node.extend(nodes)
+    used = {name for node in graph.node for name in node.input}
+    unused = [tensor for tensor in graph.initializer if tensor.name not in used]
+    for tensor in unused:  # else the runtime warns about each on stderr
+        graph.initializer.remove(tensor)
+
+
+def _polyphase(graph: Any, node: Any, weights: dict[str, Any]) -> list[Any] | None:
+    """HiFi-GAN's upsampling (stride s, kernel 2s, padding s/2, width-wise) as a 1 x 3
+    Conv with s x C_out channels, or None for any other ConvTranspose.
+
+    Output sample q*s + r (phase r) takes input samples q-1 and q when r >= s/2, q and
+    q+1 when r < s/2, each through one tap of the kernel; a width-3 convolution reaches
+    all three, with a zero weight where a phase does not.
+    """
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    weight = weights.get(node.input[1])
+    if weight is None or len(weight.dims) != 4 or weight.dims[2] != 1:
+        return None
+    c_in, c_out, _, width = weight.dims
+    stride = list(attributes.get("strides", [1, 1]))[1]
+    half = stride // 2
+    plain = (
+        width == 2 * stride
+        and stride % 2 == 0
+        and list(attributes.get("pads", [])) == [0, half, 0, half]
+        and attributes.get("group", 1) == 1
+        and list(attributes.get("dilations", [1, 1])) == [1, 1]
+        and not any(attributes.get("output_padding", []))
+        and attributes.get("auto_pad", b"NOTSET") in (b"NOTSET", "NOTSET")
+    )
+    if not plain:
+        return None
+    kernel = numpy_helper.to_array(weight)
+    phases = np.zeros((stride, c_out, c_in, 1, 3), np.float32)
+    for phase in range(stride):
+        for shift in (-1, 0, 1):  # output q*s + r takes input q - shift
+            tap = shift * stride + phase + half
+            if 0 <= tap < width:
+                phases[phase, :, :, 0, 1 - shift] = kernel[:, :, 0, tap].T
+    base = f"{node.name}/polyphase"
+    constants = {
+        f"{base}/weight": phases.reshape(stride * c_out, c_in, 1, 3),
+        f"{base}/phases": np.asarray([0, stride, c_out, -1], np.int64),
+        f"{base}/samples": np.asarray([0, c_out, 1, -1], np.int64),
+    }
+    inputs = [node.input[0], f"{base}/weight"]
+    bias = weights.get(node.input[2]) if len(node.input) > 2 else None
+    if bias is not None:
+        constants[f"{base}/bias"] = np.tile(numpy_helper.to_array(bias), stride)
+        inputs.append(f"{base}/bias")
+    for name, value in constants.items():
+        graph.initializer.append(numpy_helper.from_array(value, name))
+    return [
+        helper.make_node(
+            "Conv",
+            inputs,
+            [f"{base}/y"],
+            name=f"{base}/Conv",
+            kernel_shape=[1, 3],
+            pads=[0, 1, 0, 1],
+        ),
+        helper.make_node(
+            "Reshape", [f"{base}/y", f"{base}/phases"], [f"{base}/split"], name=f"{base}/split"
+        ),
+        helper.make_node(
+            "Transpose",
+            [f"{base}/split"],
+            [f"{base}/interleaved"],
+            name=f"{base}/interleave",
+            perm=[0, 2, 3, 1],
+        ),
+        helper.make_node(
+            "Reshape",
+            [f"{base}/interleaved", f"{base}/samples"],
+            [node.output[0]],
+            name=f"{base}/samples",
+        ),
+    ]
 
 
 def _ends(graph: Any, nodes: list[Any], weights: dict[str, Any]) -> tuple[Any, Any] | None:
@@ -134,6 +232,9 @@ NCHWC = "com.microsoft.nchwc"
 # Element-wise operations: a tensor's blocked layout is only an order of its elements, so
 # they give the same numbers on it as on the plain one.
 _ON_BLOCKS = frozenset({"Add", "Div", "LeakyRelu", "Mul"})
+# Steps that move a feature map's samples without making it smaller (the polyphase
+# upsampling's interleave): what they give is still a whole feature map.
+_REARRANGING = frozenset({"Reshape", "Transpose"})
 
 
 def elementwise_on_blocks(optimized: bytes) -> bytes | None:
@@ -209,7 +310,8 @@ class _Unblocking:
             self.channels.update(dict.fromkeys(produced, 0))  # blocked, width unknown yet
         else:
             self.plain |= produced
-            if node.op_type in _CONVOLUTIONS:
+            rearranged = node.op_type in _REARRANGING and node.input[0] in self.convolved
+            if node.op_type in _CONVOLUTIONS or rearranged:
                 self.convolved |= produced
 
     def _on_blocks(self, node: Any) -> bool:
@@ -266,6 +368,7 @@ class _Unblocking:
                 )
             )
             self.plain.add(name)
+            self.convolved.add(name)
         return name
 
 
