@@ -1,5 +1,5 @@
 """Piper's voice compiled for this machine: kept, reused, remade when damaged, and always
-giving exactly the samples of the runtime's own optimisation."""
+giving the samples of the runtime's own optimisation, to well below 16-bit resolution."""
 
 from __future__ import annotations
 
@@ -50,29 +50,34 @@ def _reorders_before_elementwise(model: onnx.ModelProto) -> int:
     )
 
 
-def test_the_compiled_voice_is_kept_and_sounds_exactly_as_the_runtime_optimised_it(
+def test_the_compiled_voice_is_kept_and_sounds_as_the_runtime_optimised_it(
     own_voices: Path, tmp_path: Path
 ) -> None:
     model = Path(model_path()).read_bytes()
     session = piper_session(model)
     assert compiled_dir() == own_voices
     (kept,) = own_voices.glob("piper-*.onnx")
-    # The runtime's own optimisation of the same (rewritten) graph, as every build before
-    # the compiled voice narrated: the samples must not change by a single bit.
+    # The runtime's own optimisation of the same (rewritten) graph: the compiled voice
+    # sums in another order, so its samples may differ, but far below the 3e-5 of one
+    # 16-bit step.
     reference = _optimised(conv2d_decoder(model) or model, tmp_path / "reference.onnx")
     (expected,) = reference.run(None, INPUTS)
     (got,) = session.run(None, INPUTS)
-    assert expected.size > 5000 and np.array_equal(got, expected)
+    assert expected.size > 5000 and float(np.abs(got - expected).max()) < 1e-5
     # ...with the reorders around the decoder's element-wise steps taken out (18 of them
     # where the runtime has blocked convolutions, as on x86-64 with AVX or AVX-512).
     optimised = onnx.load(tmp_path / "reference.onnx")
+    compiled = onnx.load(kept)
     if any(node.domain == NCHWC for node in optimised.graph.node):
         assert _reorders_before_elementwise(optimised) > 10
-    assert _reorders_before_elementwise(onnx.load(kept)) == 0
+        # ...and the residual connections' Adds done inside the convolutions before them.
+        summing = [n for n in compiled.graph.node if n.domain == NCHWC and len(n.input) == 4]
+        assert len(summing) >= 18
+    assert _reorders_before_elementwise(compiled) == 0
     # A second process finds it and does not compile again.
     stamp = kept.stat().st_mtime_ns
     (again,) = piper_session(model).run(None, INPUTS)
-    assert np.array_equal(again, expected) and kept.stat().st_mtime_ns == stamp
+    assert np.array_equal(again, got) and kept.stat().st_mtime_ns == stamp
 
 
 def test_a_damaged_compiled_voice_is_made_again(own_voices: Path) -> None:
@@ -150,5 +155,6 @@ def test_elementwise_steps_go_on_blocks_only_where_the_numbers_stay_the_same(
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     session = onnxruntime.InferenceSession(rewritten, options, providers=["CPUExecutionProvider"])
-    assert np.array_equal(session.run(None, {"x": x})[0], reference.run(None, {"x": x})[0])
+    got, expected = session.run(None, {"x": x})[0], reference.run(None, {"x": x})[0]
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
     assert _reorders_before_elementwise(onnx.load_model_from_string(rewritten)) == 0

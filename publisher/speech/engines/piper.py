@@ -14,8 +14,7 @@ from typing import Any
 
 from publisher.errors import EngineError
 from publisher.speech.engines.base import Clip, Voice, language_matches
-from publisher.speech.engines.piper_compiled import piper_session
-from publisher.speech.engines.piper_graph import REWRITES
+from publisher.speech.engines.piper_compiled import DESCRIPTION, piper_session
 
 log = logging.getLogger(__name__)
 
@@ -181,9 +180,10 @@ def _groups(sentences: list[list[str]]) -> list[list[str]]:
 
 
 def _graph_version() -> str:
-    """The rewrite changes the samples (below 16-bit resolution), so it is part of what
-    makes them: cached clips from the plain graph are not reused for the rewritten one."""
-    return f"{REWRITES} where its graph allows (onnx {_version('onnx')})"
+    """The rewrites change the samples (below 16-bit resolution), so they are part of
+    what makes them: cached clips from the plain graph are not reused for the rewritten
+    one."""
+    return f"{DESCRIPTION}, where its graph allows (onnx {_version('onnx')})"
 
 
 def _version(package: str) -> str:

@@ -18,6 +18,7 @@ convolutions instead of reordering every tensor there and back (about 5 % faster
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 DECODER = "/dec/"
@@ -283,7 +284,31 @@ class _Unblocking:
             self._take(node)
         for output in graph.output:
             self._need_plain(output.name)
-        return self.out
+        return self._residuals_summed()
+
+    def _residuals_summed(self) -> list[Any]:
+        """A blocked convolution followed by an Add of another blocked tensor (the
+        vocoder's residual connections) becomes one convolution that adds into that
+        tensor's copy as it goes: one pass over the samples fewer, about 4 % faster.
+        The sums round differently, by about 3e-7 of full scale."""
+        made_by = {name: node for node in self.out for name in node.output}
+        readers = Counter(name for node in self.out for name in node.input)
+        fused: dict[int, Any] = {}  # an Add -> the convolution that now does its work
+        for node in self.out:
+            if node.domain != "" or node.op_type != "Add":
+                continue
+            for mine, other in ((0, 1), (1, 0)):
+                conv = made_by.get(node.input[mine])
+                if conv is None or node.input[other] not in self.channels:
+                    continue
+                if _sums_into(conv, readers[node.input[mine]]):
+                    conv.input.extend([""] * (3 - len(conv.input)) + [node.input[other]])
+                    conv.output[0] = node.output[0]
+                    fused[id(node)] = conv
+                    break
+        # Each such convolution moves to its Add's place, after the tensor it adds into.
+        moved = {id(conv) for conv in fused.values()}
+        return [fused.get(id(n), n) for n in self.out if id(n) not in moved]
 
     def _known(self, name: str) -> bool:
         name = self.alias.get(name, name)
@@ -370,6 +395,18 @@ class _Unblocking:
             self.plain.add(name)
             self.convolved.add(name)
         return name
+
+
+def _sums_into(conv: Any, readers: int) -> bool:
+    """Whether ``conv`` is a blocked convolution that can add its result into a tensor:
+    read by nothing else, and with no activation (it would apply after the sum)."""
+    return (
+        conv.domain == NCHWC
+        and conv.op_type == "Conv"
+        and readers == 1
+        and len(conv.input) <= 3
+        and not any(a.name == "activation" for a in conv.attribute)
+    )
 
 
 def _reorders(nodes: Any) -> int:
