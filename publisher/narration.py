@@ -10,15 +10,14 @@ import logging
 import shutil
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from publisher.audio.assemble import KEEP_MS, SILENCE_DBFS, assemble_chapter
-from publisher.audio.encode import encode_mp3, encoder_version
+from publisher.audio.encode import encoder_version
 from publisher.audio.ffmpeg import SAMPLE_RATE
 from publisher.audio.loudness import PROFILES, AudioProfile, normalise
-from publisher.audio.onefile import write_aac_segment, write_flac
+from publisher.audio.onefile import ChapterFiles, encode_chapter
 from publisher.audio.tags import ChapterTags, write_tags
 from publisher.cache import SentenceCache, clip_key, content_key
 from publisher.errors import EngineError
@@ -289,22 +288,16 @@ class _Run:
             pcm = normalise(chapter.pcm, chapter.sample_rate, self.settings.profile)
         with self.timings.stage("encode"):
             path = self.staging.path(plan.href)
-            rate, out_rate = chapter.sample_rate, self.settings.profile.sample_rate
             flac = self.scratch / f"{plan.number:04d}.flac"
+            # The AAC is the dearest of the three encodes: only for an M4B.
             aac = self.scratch / f"{plan.number:04d}.aac" if self.settings.m4b else None
-            # The ffmpeg runs at once: while the workers narrate it makes no difference, but
-            # the last chapter, and a rebuild that re-encodes one, finish sooner.
-            with ThreadPoolExecutor(3) as encoders:
-                encodes = [
-                    encoders.submit(
-                        encode_mp3, pcm, rate, path, self.settings.bitrate_kbps, out_rate
-                    ),
-                    encoders.submit(write_flac, pcm, rate, flac),
-                ]
-                if aac is not None:  # the AAC is the dearest of the three: only for an M4B
-                    encodes.append(encoders.submit(write_aac_segment, pcm, rate, out_rate, aac))
-                for encode in encodes:
-                    encode.result()
+            encode_chapter(
+                pcm,
+                chapter.sample_rate,
+                ChapterFiles(path, flac, aac),
+                self.settings.bitrate_kbps,
+                self.settings.profile.sample_rate,
+            )
             if self.cache is not None:
                 self.cache.put_chapter(plan.key, path, flac, aac, chapter.timeline)
             self._tag(plan, path, chapter.timeline, flac, aac)

@@ -1,10 +1,10 @@
-"""PCM to constant-bitrate MP3 through pydub and the bundled ffmpeg's libmp3lame."""
+"""PCM to constant-bitrate MP3 through the bundled ffmpeg's libmp3lame."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from publisher.audio.ffmpeg import ffmpeg_version, segment
+from publisher.audio.ffmpeg import ffmpeg_version, last_line, run_ffmpeg
 from publisher.errors import OutputError
 
 # Bitrates MPEG-2 Layer III allows at 22.05 kHz, and MPEG-1 Layer III at 44.1 kHz.
@@ -22,17 +22,31 @@ def encode_mp3(
     pcm: bytes, sample_rate: int, path: Path, bitrate_kbps: int, out_rate: int | None = None
 ) -> None:
     """Constant-bitrate mono MP3 of ``pcm``, resampled to ``out_rate`` when given."""
+    arguments = [*pcm_input(sample_rate), *mp3_output(sample_rate, bitrate_kbps, out_rate)]
+    ok, _, report = run_ffmpeg([*arguments, str(path)], pcm)
+    if not ok:
+        raise OutputError(f"could not write {path.name}: {last_line(report)}")
+    mark_lame_header(path)
+
+
+def pcm_input(sample_rate: int) -> list[str]:
+    """ffmpeg arguments that read 16-bit mono PCM from stdin."""
+    rate = str(sample_rate)
+    return ["-loglevel", "error", "-y", "-f", "s16le", "-ar", rate, "-ac", "1", "-i", "pipe:0"]
+
+
+def mp3_output(sample_rate: int, bitrate_kbps: int, out_rate: int | None = None) -> list[str]:
+    """ffmpeg arguments for a constant-bitrate mono MP3 output, less its path (call
+    ``mark_lame_header`` on the file when written)."""
     rate = out_rate or sample_rate
     if bitrate_kbps not in bitrates_at(rate):
         raise OutputError(f"{bitrate_kbps} kbps is not an MP3 bitrate at {rate} Hz")
     resample = ["-ar", str(rate)] if rate != sample_rate else []
-    segment(pcm, sample_rate).export(
-        str(path),
-        format="mp3",
-        bitrate=f"{bitrate_kbps}k",
-        parameters=["-ac", "1", *resample, "-id3v2_version", "0", "-map_metadata", "-1"],
-    )
-    mark_lame_header(path)
+    return [
+        *("-map", "0:a", "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ac", "1"),
+        *resample,
+        *("-id3v2_version", "0", "-map_metadata", "-1", "-f", "mp3"),
+    ]
 
 
 def encoder_version() -> str:
