@@ -1,9 +1,15 @@
 """publisher: a manuscript in, an accessible EPUB 3 and audiobook out."""
 
-from publisher.config import BuildConfig
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from publisher.errors import ConfigError, EngineError, InputError, OutputError, PublisherError
-from publisher.pipeline import BuildReport, publish
 from publisher.version import __version__
+
+if TYPE_CHECKING:
+    from publisher.config import BuildConfig
+    from publisher.pipeline import BuildReport, publish
 
 __all__ = [
     "BuildConfig",
@@ -16,3 +22,23 @@ __all__ = [
     "__version__",
     "publish",
 ]
+
+# Imported when first asked for, not with the package: a narration worker process imports
+# publisher.speech only, and need not load the EPUB, Markdown and audio-tagging libraries
+# the build uses (about a quarter of a second of its start-up).
+_LAZY = {
+    "BuildConfig": "publisher.config",
+    "BuildReport": "publisher.pipeline",
+    "publish": "publisher.pipeline",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'publisher' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
