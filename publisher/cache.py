@@ -37,7 +37,7 @@ _CLIP_MAGIC = b"PUBCLIP1"
 # "voices" holds what engines compile for this machine (piper_compiled), in the local
 # default cache folder only.
 _KINDS = ("sentences", "chapters", "books", "voices")
-_ENTRY_SUFFIXES = (".pcm", ".json", ".sha256", ".onnx")  # each entry has one such file
+_ENTRY_SUFFIXES = (".pcm", ".json", ".sha256", ".voice")  # each entry has one such file
 
 
 class CacheError(PublisherError):

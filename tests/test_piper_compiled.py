@@ -16,6 +16,7 @@ from onnx import TensorProto, helper, numpy_helper
 from publisher.speech.engines.piper_compiled import compiled_dir, piper_session
 from publisher.speech.engines.piper_graph import NCHWC, conv2d_decoder, elementwise_on_blocks
 
+HEADER = len(b"PUBVOICE1") + 32  # a kept voice's magic and SHA-256, before the model
 PHONEMES = np.asarray([[1, 25, 3, 41, 88, 14, 3, 59, 120, 32, 3, 20, 100, 27, 2]], np.int64)
 INPUTS = {
     "input": PHONEMES,
@@ -56,7 +57,7 @@ def test_the_compiled_voice_is_kept_and_sounds_as_the_runtime_optimised_it(
     model = Path(model_path()).read_bytes()
     session = piper_session(model)
     assert compiled_dir() == own_voices
-    (kept,) = own_voices.glob("piper-*.onnx")
+    (kept,) = own_voices.glob("piper-*.voice")
     # The runtime's own optimisation of the same (rewritten) graph: the compiled voice
     # sums in another order, so its samples may differ, but far below the 3e-5 of one
     # 16-bit step.
@@ -67,7 +68,7 @@ def test_the_compiled_voice_is_kept_and_sounds_as_the_runtime_optimised_it(
     # ...with the reorders around the decoder's element-wise steps taken out (18 of them
     # where the runtime has blocked convolutions, as on x86-64 with AVX or AVX-512).
     optimised = onnx.load(tmp_path / "reference.onnx")
-    compiled = onnx.load(kept)
+    compiled = onnx.load_model_from_string(kept.read_bytes()[HEADER:])
     if any(node.domain == NCHWC for node in optimised.graph.node):
         assert _reorders_before_elementwise(optimised) > 10
         # ...and the residual connections' Adds done inside the convolutions before them.
@@ -80,12 +81,17 @@ def test_the_compiled_voice_is_kept_and_sounds_as_the_runtime_optimised_it(
     assert np.array_equal(again, got) and kept.stat().st_mtime_ns == stamp
 
 
-def test_a_damaged_compiled_voice_is_made_again(own_voices: Path) -> None:
+@pytest.mark.parametrize("damage", ["truncated", "one byte changed"])
+def test_a_damaged_compiled_voice_is_made_again(own_voices: Path, damage: str) -> None:
     model = Path(model_path()).read_bytes()
     (first,) = piper_session(model).run(None, INPUTS)
-    (kept,) = own_voices.glob("piper-*.onnx")
+    (kept,) = own_voices.glob("piper-*.voice")
     whole = kept.read_bytes()
-    kept.write_bytes(whole[: len(whole) // 3])
+    if damage == "truncated":
+        kept.write_bytes(whole[: len(whole) // 3])
+    else:  # a weight, say: the runtime would load it and speak a little wrongly
+        middle = len(whole) // 2
+        kept.write_bytes(whole[:middle] + bytes([whole[middle] ^ 0x10]) + whole[middle + 1 :])
     (second,) = piper_session(model).run(None, INPUTS)
     assert np.array_equal(first, second)
     assert kept.read_bytes() == whole

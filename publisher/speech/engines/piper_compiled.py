@@ -34,22 +34,27 @@ DESCRIPTION = (
 )
 
 
+# A kept voice is this header, then the SHA-256 of the model, then the ONNX model: a
+# damaged or truncated file is found before the runtime reads it, and compiled again.
+_MAGIC = b"PUBVOICE1"
+
+
 def piper_session(model: bytes) -> Any:
     """An ONNX Runtime session for the Piper model, on one thread, compiled for this CPU."""
-    store = compiled_dir()
-    name = f"piper-{_key(model)}.onnx"
-    if store is not None and (store / name).is_file():
+    kept = compiled_dir() / f"piper-{_key(model)}.voice"
+    compiled = _read(kept)
+    if compiled is not None:
         try:
-            return _session(store / name, optimise=False)
-        except Exception as exc:  # truncated or damaged: made again below
-            log.info("compiled voice %s unusable (%s); compiling again", name, exc)
+            return _session(compiled, optimise=False)
+        except Exception as exc:  # whole, yet not a model this runtime takes
+            log.info("compiled voice %s unusable (%s); compiling again", kept.name, exc)
     session, compiled = _compile(conv2d_decoder(model) or model)
-    if store is not None and compiled is not None:
-        _keep(store / name, compiled)
+    if compiled is not None:
+        _keep(kept, compiled)
     return session
 
 
-def compiled_dir() -> Path | None:
+def compiled_dir() -> Path:
     """Where compiled voices are kept: "voices" in the cache folder when that is on this
     machine (a compiled voice suits one CPU, so a shared cache URL is not used)."""
     from publisher.cache import default_cache_dir
@@ -72,17 +77,19 @@ def _compile(model: bytes) -> tuple[Any, bytes | None]:
     if probe is None:
         return reference, None
     expected = reference.run(None, probe)[0]
+    del reference  # one session at a time: compiling peaks at about 0.5 GB as it is
     for candidate in (elementwise_on_blocks(optimised), optimised):
         if candidate is None:
             continue
         session = _session(candidate, optimise=False)
         if _same(session.run(None, probe)[0], expected):
             return session, candidate
+        del session
         log.info("a compiled Piper voice gave other samples; not used")
-    return reference, None
+    return _session(model, optimise=True), None
 
 
-def _session(model: bytes | Path, optimise: bool, save_to: Path | None = None) -> Any:
+def _session(model: bytes, optimise: bool, save_to: Path | None = None) -> Any:
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
@@ -99,8 +106,7 @@ def _session(model: bytes | Path, optimise: bool, save_to: Path | None = None) -
         # Its warning that the saved model suits this machine only is known and heeded
         # (the file's name holds a hash of the CPU's features); stderr is the user's.
         options.log_severity_level = 3
-    source = str(model) if isinstance(model, Path) else model
-    return onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
 def _probe(session: Any) -> dict[str, Any] | None:
@@ -126,6 +132,20 @@ def _same(got: Any, expected: Any) -> bool:
     return bool(got.shape == expected.shape and np.abs(got - expected).max() <= 1e-5)
 
 
+def _read(path: Path) -> bytes | None:
+    """The kept model, or None when there is none or it is not whole."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC) + 32
+    model = data[head:]
+    if data[: len(_MAGIC)] != _MAGIC or hashlib.sha256(model).digest() != data[len(_MAGIC) : head]:
+        log.info("compiled voice %s is damaged; compiling again", path.name)
+        return None
+    return model
+
+
 def _keep(path: Path, model: bytes) -> None:
     """Written whole or not at all; a cache folder that cannot be written to only means
     compiling again next time."""
@@ -134,6 +154,7 @@ def _keep(path: Path, model: bytes) -> None:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(handle, "wb") as stream:
+                stream.write(_MAGIC + hashlib.sha256(model).digest())
                 stream.write(model)
             Path(temporary).replace(path)
         except BaseException:
