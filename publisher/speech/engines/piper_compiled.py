@@ -20,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from publisher.files import write_whole
 from publisher.speech.engines.piper_graph import REWRITES, conv2d_decoder, elementwise_on_blocks
 
 log = logging.getLogger(__name__)
@@ -150,16 +151,7 @@ def _keep(path: Path, model: bytes) -> None:
     """Written whole or not at all; a cache folder that cannot be written to only means
     compiling again next time."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(_MAGIC + hashlib.sha256(model).digest())
-                stream.write(model)
-            Path(temporary).replace(path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_whole(path, _MAGIC + hashlib.sha256(model).digest(), model)
     except OSError as exc:
         log.info("cannot keep the compiled voice in %s: %s", path.parent, exc)
 
@@ -168,7 +160,7 @@ def _key(model: bytes) -> str:
     parts = [
         hashlib.sha256(model).hexdigest(),
         DESCRIPTION,
-        *(f"{p} {_version(p)}" for p in ("onnxruntime", "onnx")),
+        *(f"{p} {package_version(p)}" for p in ("onnxruntime", "onnx")),
         _cpu(),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
@@ -184,7 +176,8 @@ def _cpu() -> str:
     return f"{platform.machine()} {flags.strip()}"
 
 
-def _version(package: str) -> str:
+def package_version(package: str) -> str:
+    """An installed package's version, or "missing"."""
     try:
         return version(package)
     except PackageNotFoundError:
