@@ -164,3 +164,14 @@ def test_elementwise_steps_go_on_blocks_only_where_the_numbers_stay_the_same(
     got, expected = session.run(None, {"x": x})[0], reference.run(None, {"x": x})[0]
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
     assert _reorders_before_elementwise(onnx.load_model_from_string(rewritten)) == 0
+
+
+def test_a_model_the_check_cannot_run_is_used_as_the_runtime_optimised_it_and_not_kept(
+    own_voices: Path,
+) -> None:
+    """Only a model that takes Piper's inputs can be checked against its compiled form;
+    any other is narrated with the runtime's own optimisation, and nothing is kept."""
+    session = piper_session(_toy("b"))
+    x = np.random.default_rng(2).standard_normal((1, 16, 1, 30)).astype(np.float32)
+    assert session.run(None, {"x": x})[0].shape == (1, 16, 1, 30)
+    assert not own_voices.exists() or not any(own_voices.iterdir())

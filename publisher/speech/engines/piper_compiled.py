@@ -77,17 +77,33 @@ def _compile(model: bytes) -> tuple[Any, bytes | None]:
     probe = _probe(reference)
     if probe is None:
         return reference, None
-    expected = reference.run(None, probe)[0]
+    try:
+        expected = reference.run(None, probe)[0]
+    except Exception as exc:  # a voice with fewer phonemes than the probe uses, say
+        log.info("cannot check a compiled Piper voice (%s); not used", exc)
+        return reference, None
     del reference  # one session at a time: compiling peaks at about 0.5 GB as it is
-    for candidate in (elementwise_on_blocks(optimised), optimised):
+    for candidate in (_rewritten(optimised), optimised):
         if candidate is None:
             continue
-        session = _session(candidate, optimise=False)
-        if _same(session.run(None, probe)[0], expected):
-            return session, candidate
+        try:
+            session = _session(candidate, optimise=False)
+            if _same(session.run(None, probe)[0], expected):
+                return session, candidate
+        except Exception as exc:  # a rewrite that made a graph the runtime refuses
+            log.info("a compiled Piper voice failed (%s); not used", exc)
+            continue
         del session
         log.info("a compiled Piper voice gave other samples; not used")
     return _session(model, optimise=True), None
+
+
+def _rewritten(optimised: bytes) -> bytes | None:
+    try:
+        return elementwise_on_blocks(optimised)
+    except Exception as exc:  # a graph this rewrite did not foresee
+        log.info("cannot rewrite the optimised Piper voice (%s)", exc)
+        return None
 
 
 def _session(model: bytes, optimise: bool, save_to: Path | None = None) -> Any:
