@@ -4,9 +4,12 @@ Before it narrates, ONNX Runtime optimises the voice's graph for the CPU it runs
 fuses operations and lays the convolutions' weights out in blocks of 8 or 16 channels.
 With the decoder rewrite (piper_graph) that cost every worker about 0.75 s at start-up,
 and every one-sentence rebuild too. The result depends only on the model, the versions of
-the libraries and the CPU, so it is saved as an ONNX file named by a hash of all four and
-loaded from there next time (about 0.1 s). Before it is kept, the compiled model must give
-exactly the samples of the model it came from, so a rewrite can never change the sound.
+the libraries and the CPU, so it is kept in a file named by a hash of all four and loaded
+from there next time (about 0.1 s). On the way, piper_graph.elementwise_on_blocks takes
+out most of the runtime's reorders and does the residual sums inside the convolutions.
+Before it is kept, the compiled model must give the samples of the runtime's own
+optimisation to within 1e-5 of full scale (a third of a 16-bit step); if it does not,
+or cannot be made, the runtime's own optimisation is used and nothing is kept.
 """
 
 from __future__ import annotations
