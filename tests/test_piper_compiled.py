@@ -3,6 +3,7 @@ giving the samples of the runtime's own optimisation, to well below 16-bit resol
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +190,16 @@ def test_the_build_compiles_the_voice_once_before_its_workers_start(own_voices: 
     assert kept.stat().st_mtime_ns == stamp
     clip = engine.synthesize("The ferry left at nine.", VOICE_ID)
     assert clip.samples > 10000 and kept.stat().st_mtime_ns == stamp
+
+
+def test_a_voice_that_cannot_be_compiled_here_still_narrates(
+    own_voices: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no usable temporary folder the runtime cannot save its optimised graph: the
+    voice runs as the runtime optimises it in memory, and nothing is kept."""
+    not_a_folder = tmp_path / "not-a-folder"
+    not_a_folder.write_text("", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))
+    (samples,) = piper_session(Path(model_path()).read_bytes()).run(None, INPUTS)
+    assert samples.size > 5000
+    assert not own_voices.exists() or not any(own_voices.iterdir())

@@ -67,7 +67,12 @@ def _kept(model: bytes) -> Path:
 
 
 def _compile_and_keep(model: bytes, kept: Path) -> Any:
-    session, compiled = _compile(conv2d_decoder(model) or model)
+    rewritten = conv2d_decoder(model) or model
+    try:
+        session, compiled = _compile(rewritten)
+    except Exception as exc:  # no room in the temporary folder for the optimised copy, say
+        log.info("cannot compile the Piper voice here (%s); narrating without", exc)
+        return _session(rewritten, optimise=True)
     if compiled is not None:
         _keep(kept, compiled)
     return session
