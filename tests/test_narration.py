@@ -327,3 +327,45 @@ def test_the_default_piper_build_meets_the_speech_loudness_profile(
 
 def test_the_default_piper_build_includes_a_valid_daisy_book(piper_book: BuildReport) -> None:
     assert validate_daisy(piper_book.folder / "daisy") == []
+
+
+_DAMAGED_ESPEAK = """
+import shutil, sys
+from pathlib import Path
+import piper.phonemize_espeak
+from publisher.errors import EngineError
+from publisher.speech.engines.piper import VOICE_ID, PiperEngine
+
+data = Path(sys.argv[1])
+shutil.copytree(piper.phonemize_espeak.ESPEAK_DATA_DIR, data)
+piper.phonemize_espeak.ESPEAK_DATA_DIR = data
+engine = PiperEngine()
+print("spoken", engine.synthesize("The ferry left at nine.", VOICE_ID).samples)
+(data / "en_dict").unlink()  # gone after the voice loaded: the package removed mid-build
+try:
+    engine.synthesize("The ferry left at ten.", VOICE_ID)
+except EngineError as exc:
+    print("stopped:", exc)
+print("problem:", engine.problem())
+"""
+
+
+def test_piper_with_its_espeak_data_damaged_stops_instead_of_caching_pauses(
+    tmp_path: Path,
+) -> None:
+    """Without eSpeak NG's English dictionary Piper's phonemizer only prints an error and
+    gives a full stop for each sentence: narration must stop, not make (and cache) pauses.
+    In a process of its own: Piper keeps one eSpeak NG, and its data folder, per process."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", _DAMAGED_ESPEAK, str(tmp_path / "espeak-ng-data")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("spoken") and int(lines[0].split()[1]) > 10000
+    assert lines[1].startswith("stopped: Piper's phonemizer (eSpeak NG) made no sounds")
+    assert lines[2] == "problem: piper-tts lacks eSpeak NG's en_dict; reinstall piper-tts"

