@@ -244,14 +244,18 @@ _REARRANGING = frozenset({"Reshape", "Transpose"})
 
 def elementwise_on_blocks(optimized: bytes) -> bytes | None:
     """ONNX Runtime's optimised model with fewer reorders: element-wise steps between
-    blocked convolutions work on the blocks, or None when there is nothing to take out.
+    blocked convolutions work on the blocks, and residual Adds are done inside the
+    convolutions; None when there is nothing to take out.
 
     ONNX Runtime reorders every blocked convolution's output back to plain layout and the
     next one's input into blocks again, because it does not know that an element-wise step
     (the vocoder's LeakyRelu, residual Add, the mean's Div) can run on either. In Piper's
     decoder those reorders cost about 8 % of the narration. A step goes on blocks only when
-    every tensor it takes is blocked (or a scalar constant), so no broadcasting can meet a
+    every tensor it takes is blocked, a scalar constant, or a whole feature map from a
+    convolution (reordered into blocks once, there), so no broadcast operand meets a
     blocked layout; a tensor is reordered back to plain layout only where a step needs it.
+    The result is a new graph that the caller must check against the runtime's own, as
+    piper_compiled does: this pass knows the operators' layouts, not their shapes.
     """
     import onnx
 
