@@ -121,11 +121,12 @@ def measure_file(path: Path, sample_rate: int) -> Loudness:
 
 
 class _Tally:
-    """What ``measure`` needs from the samples, gathered a piece at a time: the peak, the
-    total energy and the energy of every 10 ms block."""
+    """What ``measure`` needs from the samples, gathered a piece at a time: the peak and
+    the energy of every 10 ms block (their sum, with the samples short of a last block,
+    is the total energy)."""
 
     def __init__(self, block: int) -> None:
-        self.block, self.count, self.peak, self.energy = block, 0, 0, 0.0
+        self.block, self.count, self.peak = block, 0, 0
         self.blocks: list[Any] = []
         self.rest = np.zeros(0, dtype="<i2")  # samples short of a whole block
 
@@ -134,7 +135,6 @@ class _Tally:
             return
         self.count += samples.size
         self.peak = max(self.peak, int(samples.max()), -int(samples.min()))
-        self.energy += _square_sum(samples)
         joined = np.concatenate([self.rest, samples]) if self.rest.size else samples
         whole = joined.size // self.block * self.block
         self.blocks.append(_block_energies(joined[:whole], self.block))
@@ -142,7 +142,8 @@ class _Tally:
 
     def loudness(self, integrated: float, true_peak: float, sample_rate: int) -> Loudness:
         energy = np.concatenate(self.blocks) if self.blocks else np.zeros(0)
-        rms = math.sqrt(self.energy / self.count) / 32768.0 if self.count else 0.0
+        total = float(energy.sum()) + _square_sum(self.rest)
+        rms = math.sqrt(total / self.count) / 32768.0 if self.count else 0.0
         return Loudness(
             integrated,
             true_peak,
