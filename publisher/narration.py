@@ -16,7 +16,7 @@ from pathlib import Path
 from publisher.audio.assemble import KEEP_MS, SILENCE_DBFS, assemble_chapter
 from publisher.audio.encode import encoder_version
 from publisher.audio.ffmpeg import SAMPLE_RATE
-from publisher.audio.loudness import PROFILES, AudioProfile, normalise
+from publisher.audio.loudness import LIMITER, PROFILES, AudioProfile, normalise
 from publisher.audio.onefile import ChapterFiles, encode_chapter
 from publisher.audio.tags import ChapterTags, write_tags
 from publisher.cache import SentenceCache, clip_key, content_key
@@ -202,6 +202,7 @@ def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Pla
             settings.bitrate_kbps,
             SAMPLE_RATE,
             SILENCE_DBFS,
+            LIMITER,
             KEEP_MS,
             encoder_version(),
         )

@@ -27,6 +27,7 @@ from publisher.audio.loudness import (
     PROFILES,
     Loudness,
     _least_within,
+    _TruePeaks,
     measure,
     measure_file,
     normalise,
@@ -237,6 +238,34 @@ def test_audio_of_any_length_keeps_its_length_through_the_limiter(samples: int) 
     out = normalise(pcm, 22050, PROFILES["speech"])
     assert len(out) == len(pcm)
     assert np.abs(np.frombuffer(out, "<i2")).max() <= 32767 * 10 ** (-1 / 20) + 1
+
+
+def test_the_limiter_holds_peaks_between_samples_under_the_ceiling() -> None:
+    # A low hum with 2 ms bursts of a tone at a quarter of the sample rate, sampled 45
+    # degrees off its crests: the bursts' samples are 3 dB under the wave's true peak.
+    rate, profile = 22050, PROFILES["speech"]
+    signal = 3000 * np.sin(2 * np.pi * 200 * np.arange(rate * 4) / rate)
+    burst = np.arange(44)
+    for start in range(rate // 2, rate * 4, rate):
+        signal[start : start + burst.size] = 30000 * np.sin(np.pi * burst / 2 + np.pi / 4)
+    out = normalise(signal.astype("<i2").tobytes(), rate, profile)
+    level = measure(out, rate)  # ffmpeg's meter
+    assert level.true_peak_db <= profile.peak_db, level
+    assert level.sample_peak_db <= profile.ceiling_db - 2.5, level  # 3 dB under, as the tone
+
+
+@given(st.integers(1, 3000), st.floats(0.1, 8.0), st.integers(0, 2**32 - 1))
+def test_the_limiter_works_out_every_true_peak_the_gain_could_take_over_the_ceiling(
+    samples: int, gain: float, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    pcm = (rng.normal(0, 4000, samples) * rng.uniform(0, 2, samples)).clip(-32768, 32767)
+    ceiling = 10 ** (-2 / 20)
+    lazy = _TruePeaks(pcm.astype("<i2"), 22050).at_gain(gain, ceiling)
+    every = _TruePeaks(pcm.astype("<i2"), 22050).at_gain(np.inf, ceiling)
+    assert (lazy >= every).all()
+    needed = np.minimum(1, ceiling / np.maximum(lazy * gain, 1e-12))
+    assert np.array_equal(needed, np.minimum(1, ceiling / np.maximum(every * gain, 1e-12)))
 
 
 @given(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from publisher.audio.ffmpeg import run_ffmpeg, stream_samples
 from publisher.errors import EngineError
@@ -176,7 +177,7 @@ def normalise(pcm: bytes, sample_rate: int, profile: AudioProfile) -> bytes:
     samples = _int16(pcm)
     if not samples.size or not samples.any():
         return pcm
-    peaks = _true_peaks(samples, sample_rate)
+    peaks = _TruePeaks(samples, sample_rate)
     ceiling = _linear(profile.ceiling_db)
     wanted = _shortfall(pcm, sample_rate, profile)  # the one R128 measurement
     if wanted > MAX_GAIN_DB:
@@ -255,49 +256,96 @@ def _speech_energy(samples: Any, sample_rate: int, block: int) -> Any:
     return energy
 
 
-@dataclass(frozen=True)
-class _Peaks:
-    """The true peak (4x oversampled) of each 1 ms block of a signal."""
-
-    block: int
-    values: Any
-
-
 CHUNK = 1 << 17  # samples per piece of work: a few MB of floating point at a time
-OVERLAP = 256
+
+# The limiter's version, for the chapter cache: what it does to the samples.
+LIMITER = "true peaks by a 4x polyphase interpolator (16 taps), 20 ms look-ahead"
+# Each sample's three in-between points (at 1/4, 1/2 and 3/4) are interpolated from the 16
+# samples around them with a Hann-windowed sinc, as ITU-R BS.1770's true-peak meter does
+# with 12; within 0.02 dB of ideal (FFT) interpolation on speech.
+_TAPS = 16
 
 
-def _true_peaks(samples: Any, sample_rate: int) -> _Peaks:
-    """Peaks between samples count: a limiter that only saw the samples would let the
-    reconstructed wave overshoot its ceiling by a dB or more on sibilants."""
-    block = max(1, sample_rate // 1000)
-    values = np.zeros(-(-samples.size // block))
-    step = CHUNK - 2 * OVERLAP  # each piece with its overlaps is a fast FFT size
-    for start in range(0, samples.size, step):
-        stop = min(samples.size, start + step)
-        low, high = max(0, start - OVERLAP), min(samples.size, stop + OVERLAP)
-        up = np.abs(_oversampled(samples[low:high] / 32768.0, 4))
-        body = up[4 * (start - low) : 4 * (stop - low)]
-        first, size = start // block, -(-body.size // (4 * block))
-        framed = np.zeros(size * 4 * block)
-        framed[: body.size] = body
-        values[first : first + size] = np.maximum(
-            values[first : first + size], framed.reshape(size, 4 * block).max(axis=1)
-        )
-    return _Peaks(block, values)
+def _interpolator() -> Any:
+    """The (16, 3) matrix that maps 16 samples to the three points between the 8th and 9th."""
+    offsets = np.arange(1 - _TAPS // 2, _TAPS // 2 + 1)
+    distance = np.arange(1, 4)[None, :] / 4 - offsets[:, None]
+    window = 0.5 + 0.5 * np.cos(np.pi * distance / (_TAPS // 2 + 0.5))
+    return (np.sinc(distance) * window).astype(np.float32)
 
 
-def _oversampled(samples: Any, factor: int) -> Any:
-    # Single precision: twice as fast as double, and a peak's place and size need no more.
-    single = samples.astype(np.float32)
-    return np.fft.irfft(np.fft.rfft(single), single.size * factor) * factor
+_INTERPOLATOR = _interpolator()
+# No interpolated point exceeds the largest sample around it by more than this factor
+# (the largest sum of a phase's absolute weights, and at least the sample itself).
+_REACH = max(1.0, float(np.abs(_INTERPOLATOR).sum(axis=0).max())) * (1 + 1e-5)
 
 
-def _envelope(peaks: _Peaks, gain: float, ceiling: float) -> Any:
+class _TruePeaks:
+    """The true peak (4x oversampled) of each 1 ms block of a signal, worked out only where
+    it matters: where the gain being tried could take it over the ceiling.
+
+    Elsewhere a block holds a bound (the loudest sample within the interpolator's reach,
+    times ``_REACH``) that the gain keeps under the ceiling, so the limiter's envelope is
+    exactly what the true peaks of every block would give. Speech leaves about one block
+    in twelve to work out, a tenth of the cost of oversampling everything.
+    """
+
+    def __init__(self, samples: Any, sample_rate: int) -> None:
+        self.samples = samples
+        self.block = max(1, sample_rate // 1000)
+        loudest = _block_peaks(samples, self.block)
+        around = loudest.copy()  # the interpolator reaches 8 samples either side
+        for shift in range(1, -(-(_TAPS // 2) // self.block) + 1):
+            np.maximum(around[shift:], loudest[:-shift], out=around[shift:])
+            np.maximum(around[:-shift], loudest[shift:], out=around[:-shift])
+        self.bounds = around * (_REACH / 32768.0)
+        self.values = self.bounds.copy()
+        self.exact = np.zeros(self.bounds.size, dtype=bool)
+
+    def at_gain(self, gain: float, ceiling: float) -> Any:
+        """Every block's peak, exact wherever ``gain`` could take it over ``ceiling``."""
+        todo = np.flatnonzero(~self.exact & (self.bounds * gain > ceiling))
+        for first in range(0, todo.size, 4096):
+            blocks = todo[first : first + 4096]
+            self.values[blocks] = self._peaks_of(blocks)
+        self.exact[todo] = True
+        return self.values
+
+    def _peaks_of(self, blocks: Any) -> Any:
+        half, block = _TAPS // 2, self.block
+        # Each block's samples with the interpolator's reach either side, zero beyond the ends.
+        where = blocks[:, None] * block + np.arange(1 - half, block + half)[None, :]
+        inside = (where >= 0) & (where < self.samples.size)
+        window = np.where(inside, self.samples[np.clip(where, 0, self.samples.size - 1)], 0)
+        window = window.astype(np.float32) / 32768.0
+        between = sliding_window_view(window, _TAPS, axis=1)[:, :block] @ _INTERPOLATOR
+        own = np.abs(window[:, half - 1 : half - 1 + block]).max(axis=1)
+        peaks: Any = np.maximum(own, np.abs(between).max(axis=(1, 2)))
+        return peaks
+
+
+def _block_peaks(samples: Any, block: int) -> Any:
+    """The largest absolute sample of each ``block``-sample piece (the last may be short)."""
+    count = -(-samples.size // block)
+    peaks = np.zeros(count)
+    step = max(1, CHUNK // block)
+    for first in range(0, count, step):
+        piece = samples[first * block : (first + step) * block]
+        whole = piece.size // block * block
+        rows = piece[:whole].reshape(-1, block)
+        top = np.maximum(rows.max(axis=1).astype(np.int32), -rows.min(axis=1).astype(np.int32))
+        peaks[first : first + top.size] = top
+        if whole < piece.size:
+            rest = piece[whole:]
+            peaks[first + top.size] = max(int(rest.max()), -int(rest.min()))
+    return peaks
+
+
+def _envelope(peaks: _TruePeaks, gain: float, ceiling: float) -> Any:
     """The gain for each 1 ms block: ``gain``, with look-ahead peak limiting: it falls over
     the 20 ms before a peak and recovers over the 20 ms after it, smoothly, never letting a
     (true) peak pass the ceiling."""
-    need = np.minimum(1.0, ceiling / np.maximum(peaks.values * gain, 1e-12))
+    need = np.minimum(1.0, ceiling / np.maximum(peaks.at_gain(gain, ceiling) * gain, 1e-12))
     radius = 20
     held = _least_within(need, 2 * radius)
     kernel = np.ones(2 * radius + 1) / (2 * radius + 1)
