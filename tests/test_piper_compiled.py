@@ -16,7 +16,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from publisher.speech.engines.piper import VOICE_ID, PiperEngine
 from publisher.speech.engines.piper_compiled import compiled_dir, piper_session
-from publisher.speech.engines.piper_graph import NCHWC, conv2d_decoder, elementwise_on_blocks
+from publisher.speech.engines.piper_graph import NCHWC, elementwise_on_blocks, rewrite
 
 HEADER = len(b"PUBVOICE1") + 32  # a kept voice's magic and SHA-256, before the model
 PHONEMES = np.asarray([[1, 25, 3, 41, 88, 14, 3, 59, 120, 32, 3, 20, 100, 27, 2]], np.int64)
@@ -63,7 +63,7 @@ def test_the_compiled_voice_is_kept_and_sounds_as_the_runtime_optimised_it(
     # The runtime's own optimisation of the same (rewritten) graph: the compiled voice
     # sums in another order, so its samples may differ, but far below the 3e-5 of one
     # 16-bit step.
-    reference = _optimised(conv2d_decoder(model) or model, tmp_path / "reference.onnx")
+    reference = _optimised(rewrite(model), tmp_path / "reference.onnx")
     (expected,) = reference.run(None, INPUTS)
     (got,) = session.run(None, INPUTS)
     assert expected.size > 5000 and float(np.abs(got - expected).max()) < 1e-5

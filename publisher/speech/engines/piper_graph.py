@@ -12,7 +12,8 @@ trains: convolutions, element-wise operations and scalar constants, one tensor i
 out. Any other graph is left as it is.
 
 Its upsampling ConvTransposes become polyphase convolutions, which the runtime also runs
-blocked (about 4 % faster again).
+blocked (about 4 % faster again). The text encoder's feed-forward convolutions (width 3,
+192 to 768 channels and back) are given a height of one each, alone (about 3.5 %).
 
 A second step (``elementwise_on_blocks``) works on the model as ONNX Runtime optimised it
 for this CPU (see piper_compiled): the decoder's element-wise steps run on the blocked
@@ -26,12 +27,23 @@ from collections import Counter
 from typing import Any
 
 DECODER = "/dec/"
-# What conv2d_decoder does, for the engine's version: the rewrites change the samples
+FEED_FORWARD = "/enc_p/encoder/ffn_layers."
+# What ``rewrite`` does, for the engine's version: the rewrites change the samples
 # (below 16-bit resolution), so clips made before a change are not reused after it.
-REWRITES = "decoder as 2-D convolutions, upsampling as polyphase convolutions"
+REWRITES = (
+    "decoder as 2-D convolutions, upsampling as polyphase convolutions, "
+    "text encoder's feed-forward convolutions as 2-D ones"
+)
 # Operations that work on tensors of any rank, so a height of one passes through them.
 _ELEMENTWISE = frozenset({"Add", "Div", "LeakyRelu", "Mul", "Tanh"})
 _CONVOLUTIONS = frozenset({"Conv", "ConvTranspose"})
+
+
+def rewrite(model: bytes) -> bytes:
+    """The model with each rewrite below that fits its graph; the others leave it as it is."""
+    for step in (conv2d_decoder, conv2d_feed_forward):
+        model = step(model) or model
+    return model
 
 
 def conv2d_decoder(model_bytes: bytes) -> bytes | None:
@@ -52,8 +64,35 @@ def conv2d_decoder(model_bytes: bytes) -> bytes | None:
     for node in nodes:
         if node.op_type in _CONVOLUTIONS and not _widen(node, weights):
             return None
-    _bracket(graph, entry, exit_)
+    _bracket(graph, entry, exit_, _height_axis(graph), "publisher/decoder")
     _polyphase_upsampling(graph, weights)
+    return bytes(model.SerializeToString())
+
+
+def conv2d_feed_forward(model_bytes: bytes) -> bytes | None:
+    """The model with each 1-D convolution of the text encoder's feed-forward layers as a
+    1 x k 2-D one between an Unsqueeze and a Squeeze, or None when it has none.
+
+    Each goes alone: between them are the layers' masks, which broadcast, so a region like
+    the decoder's would not be closed. The runtime's blocked kernels still win over its
+    plain ones for these (wide, over every phoneme) by more than the reorders cost.
+    """
+    import onnx
+
+    model = onnx.load_model_from_string(model_bytes)
+    graph = model.graph
+    weights = {tensor.name: tensor for tensor in graph.initializer}
+    chosen = [
+        node
+        for node in graph.node
+        if node.op_type == "Conv" and node.name.startswith(FEED_FORWARD) and len(node.input) > 1
+    ]
+    widened = [node for node in chosen if _widen(node, weights)]
+    if not widened:
+        return None
+    axis = _height_axis(graph)
+    for node in widened:
+        _bracket(graph, node, node, axis, node.name)
     return bytes(model.SerializeToString())
 
 
@@ -203,24 +242,29 @@ def _widen(node: Any, weights: dict[str, Any]) -> bool:
     return True
 
 
-def _bracket(graph: Any, entry: Any, exit_: Any) -> None:
-    """Unsqueeze the decoder's input to height one and squeeze its output back."""
+def _height_axis(graph: Any) -> str:
+    """The name of a constant [2]: the axis of the height given to 1-D tensors."""
     import numpy as np
-    from onnx import helper, numpy_helper
+    from onnx import numpy_helper
 
-    axis = numpy_helper.from_array(np.array([2], dtype=np.int64), "publisher/height_axis")
-    graph.initializer.append(axis)
+    name = "publisher/height_axis"
+    if not any(tensor.name == name for tensor in graph.initializer):
+        graph.initializer.append(numpy_helper.from_array(np.array([2], dtype=np.int64), name))
+    return name
+
+
+def _bracket(graph: Any, entry: Any, exit_: Any, axis: str, name: str) -> None:
+    """Unsqueeze a region's input to height one and squeeze its output back."""
+    from onnx import helper
+
     source, result = entry.input[0], exit_.output[0]
-    entry.input[0] = "publisher/decoder_in"
-    exit_.output[0] = "publisher/decoder_out"
+    entry.input[0] = f"{name}/height_in"
+    exit_.output[0] = f"{name}/height_out"
     unsqueeze = helper.make_node(
-        "Unsqueeze", [source, axis.name], [entry.input[0]], name="publisher/unsqueeze"
+        "Unsqueeze", [source, axis], [entry.input[0]], name=f"{name}/unsqueeze"
     )
-    squeeze = helper.make_node(
-        "Squeeze", [exit_.output[0], axis.name], [result], name="publisher/squeeze"
-    )
-    position = list(graph.node).index(entry)
-    graph.node.insert(position, unsqueeze)
+    squeeze = helper.make_node("Squeeze", [exit_.output[0], axis], [result], name=f"{name}/squeeze")
+    graph.node.insert(list(graph.node).index(entry), unsqueeze)
     graph.node.insert(list(graph.node).index(exit_) + 1, squeeze)
 
 
