@@ -168,6 +168,63 @@ def test_elementwise_steps_go_on_blocks_only_where_the_numbers_stay_the_same(
     assert _reorders_before_elementwise(onnx.load_model_from_string(rewritten)) == 0
 
 
+def _stage() -> bytes:
+    """The end of a vocoder stage: three residual blocks over one feature map, their mean,
+    a LeakyRelu and the next convolution."""
+    rng = np.random.default_rng(4)
+    weights = [
+        numpy_helper.from_array(rng.standard_normal((16, 16, 1, 3)).astype(np.float32), f"w{i}")
+        for i in range(5)
+    ]
+    weights.append(numpy_helper.from_array(np.asarray(3.0, np.float32), "three"))
+    nodes = [helper.make_node("Conv", ["x", "w0"], ["h"], pads=[0, 1, 0, 1], kernel_shape=[1, 3])]
+    for block in (1, 2, 3):
+        nodes += [
+            helper.make_node(
+                "Conv", ["h", f"w{block}"], [f"r{block}"], pads=[0, 1, 0, 1], kernel_shape=[1, 3]
+            ),
+            helper.make_node("Add", [f"r{block}", "h"], [f"s{block}"]),
+        ]
+    nodes += [
+        helper.make_node("Add", ["s1", "s2"], ["s12"]),
+        helper.make_node("Add", ["s12", "s3"], ["total"]),
+        helper.make_node("Div", ["total", "three"], ["mean"]),
+        helper.make_node("LeakyRelu", ["mean"], ["act"], alpha=0.1),
+        helper.make_node("Conv", ["act", "w4"], ["y"], pads=[0, 1, 0, 1], kernel_shape=[1, 3]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "stage",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 1, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16, 1, None])],
+        weights,
+    )
+    return bytes(
+        helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString()
+    )
+
+
+def test_a_stages_mean_and_leaky_relu_are_done_inside_its_last_convolution(
+    tmp_path: Path,
+) -> None:
+    saved = tmp_path / "optimised.onnx"
+    reference = _optimised(_stage(), saved)
+    if not any(node.domain == NCHWC for node in onnx.load(saved).graph.node):
+        pytest.skip("this CPU has no blocked convolutions in ONNX Runtime")
+    rewritten = elementwise_on_blocks(saved.read_bytes())
+    assert rewritten is not None
+    nodes = onnx.load_model_from_string(rewritten).graph.node
+    assert not any(node.op_type in ("Div", "LeakyRelu") for node in nodes)
+    activated = [n for n in nodes if any(a.s == b"LeakyRelu" for a in n.attribute)]
+    assert len(activated) == 1 and len(activated[0].input) == 4  # sums, then activates
+    x = np.random.default_rng(6).standard_normal((1, 16, 1, 50)).astype(np.float32)
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = onnxruntime.InferenceSession(rewritten, options, providers=["CPUExecutionProvider"])
+    got, expected = session.run(None, {"x": x})[0], reference.run(None, {"x": x})[0]
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-4)
+
+
 def test_a_model_the_check_cannot_run_is_used_as_the_runtime_optimised_it_and_not_kept(
     own_voices: Path,
 ) -> None:

@@ -18,7 +18,8 @@ blocked (about 4 % faster again). The text encoder's feed-forward convolutions (
 A second step (``elementwise_on_blocks``) works on the model as ONNX Runtime optimised it
 for this CPU (see piper_compiled): the decoder's element-wise steps run on the blocked
 layout of its convolutions instead of reordering every tensor there and back, and its
-residual sums are done inside the convolutions (about 9 % faster together).
+residual sums, and the mean and LeakyRelu that end each stage, are done inside the
+convolutions (about 12 % faster together).
 """
 
 from __future__ import annotations
@@ -107,9 +108,14 @@ def _polyphase_upsampling(graph: Any, weights: dict[str, Any]) -> None:
         nodes.extend(replaced or [node])
     del graph.node[:]
     graph.node.extend(nodes)
+    _drop_unused(graph)
+
+
+def _drop_unused(graph: Any) -> None:
+    """Remove initializers no node reads any more: the runtime warns about each on stderr."""
     used = {name for node in graph.node for name in node.input}
     unused = [tensor for tensor in graph.initializer if tensor.name not in used]
-    for tensor in unused:  # else the runtime warns about each on stderr
+    for tensor in unused:
         graph.initializer.remove(tensor)
 
 
@@ -288,8 +294,8 @@ _REARRANGING = frozenset({"Reshape", "Transpose"})
 
 def elementwise_on_blocks(optimized: bytes) -> bytes | None:
     """ONNX Runtime's optimised model with fewer reorders: element-wise steps between
-    blocked convolutions work on the blocks, and residual Adds are done inside the
-    convolutions; None when there is nothing to take out.
+    blocked convolutions work on the blocks, and residual Adds (and the vocoder's stage
+    means) are done inside the convolutions; None when there is nothing to take out.
 
     ONNX Runtime reorders every blocked convolution's output back to plain layout and the
     next one's input into blocks again, because it does not know that an element-wise step
@@ -304,12 +310,14 @@ def elementwise_on_blocks(optimized: bytes) -> bytes | None:
     import onnx
 
     model = onnx.load_model_from_string(optimized)
-    rewrite = _Unblocking({t.name: t for t in model.graph.initializer})
-    nodes = rewrite.nodes(model.graph)
+    weights = {t.name: t for t in model.graph.initializer}
+    nodes = _Unblocking(weights).nodes(model.graph)
     if nodes is None or _reorders(nodes) >= _reorders(model.graph.node):
         return None
+    nodes = _means_folded(nodes, weights)
     del model.graph.node[:]
     model.graph.node.extend(nodes)
+    _drop_unused(model.graph)
     del model.graph.value_info[:]  # shapes of renamed tensors; the runtime infers them again
     return bytes(model.SerializeToString())
 
@@ -447,6 +455,108 @@ class _Unblocking:
             self.plain.add(name)
             self.convolved.add(name)
         return name
+
+
+def _means_folded(nodes: list[Any], weights: dict[str, Any]) -> list[Any]:
+    """Each stage of the vocoder ends in the mean of its residual blocks, then a LeakyRelu,
+    then a convolution: two passes over the samples that the blocks' last convolution can
+    do as it goes. It adds the other blocks' results into its sum and applies the
+    LeakyRelu itself; the division moves into the next convolution's weights (a LeakyRelu
+    of x / 3 is the LeakyRelu of x, over 3). About 2 % faster."""
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    made_by = {name: node for node in nodes for name in node.output}
+    read_by: dict[str, list[Any]] = {}
+    for node in nodes:
+        for name in node.input:
+            read_by.setdefault(name, []).append(node)
+    order = {id(node): place for place, node in enumerate(nodes)}
+    gone: set[int] = set()
+    sums: dict[int, list[Any]] = {}  # a convolution -> the Adds it now needs before it
+    for relu in nodes:
+        found = _mean_before(relu, made_by, read_by, weights)
+        if found is None:
+            continue
+        div, adds, terms, divisor, after = found
+        last = max(terms, key=lambda conv: order[id(conv)])
+        total = last.input[3]
+        sums[id(last)] = []
+        for term in terms:
+            if term is not last:
+                name = f"{term.output[0]}/summed"
+                sums[id(last)].append(
+                    helper.make_node("Add", [total, term.output[0]], [name], name=name)
+                )
+                total = name
+        last.input[3] = total
+        last.output[0] = relu.output[0]
+        alpha = next((a.f for a in relu.attribute if a.name == "alpha"), 0.01)
+        last.attribute.extend(
+            [
+                helper.make_attribute("activation", "LeakyRelu"),
+                helper.make_attribute("activation_params", [alpha]),
+            ]
+        )
+        for conv in after:
+            weight = weights[conv.input[1]]
+            scaled = numpy_helper.to_array(weight) / divisor
+            weight.CopyFrom(numpy_helper.from_array(scaled.astype(np.float32), weight.name))
+        gone |= {id(relu), id(div)} | {id(add) for add in adds}
+    folded: list[Any] = []
+    for node in nodes:
+        if id(node) not in gone:
+            folded.extend([*sums.get(id(node), []), node])
+    return folded
+
+
+def _mean_before(
+    relu: Any, made_by: dict[str, Any], read_by: dict[str, list[Any]], weights: dict[str, Any]
+) -> tuple[Any, list[Any], list[Any], float, list[Any]] | None:
+    """For a LeakyRelu of (a sum of summing convolutions) / a positive constant, read only
+    by blocked convolutions that own their weights: the Div, the Adds, the convolutions,
+    the constant and the convolutions after; else None."""
+    from onnx import numpy_helper
+
+    if relu.domain != "" or relu.op_type != "LeakyRelu":
+        return None
+    div = made_by.get(relu.input[0])
+    if div is None or div.domain != "" or div.op_type != "Div":
+        return None
+    constant = weights.get(div.input[1])
+    if constant is None or len(read_by[div.output[0]]) != 1 or not _scalar(constant):
+        return None
+    divisor = float(numpy_helper.to_array(constant).reshape(-1)[0])
+    after = read_by.get(relu.output[0], [])
+    owned = all(
+        node.domain == NCHWC
+        and node.op_type == "Conv"
+        and list(node.input).index(relu.output[0]) == 0
+        and node.input[1] in weights
+        and len(read_by[node.input[1]]) == 1
+        for node in after
+    )
+    terms = _summed(div.input[0], made_by, read_by)
+    if not divisor > 0 or not after or not owned or terms is None or len(terms) < 3:
+        return None
+    adds = [node for node in terms if node.op_type == "Add"]
+    convs = [node for node in terms if node.op_type == "Conv"]
+    return div, adds, convs, divisor, after
+
+
+def _summed(name: str, made_by: dict[str, Any], read_by: dict[str, list[Any]]) -> list[Any] | None:
+    """The Adds and summing convolutions (no activation yet) that make ``name``, when it is
+    a tree of Adds, each read once, over them; else None."""
+    node = made_by.get(name)
+    if node is None or len(read_by.get(name, [])) != 1:
+        return None
+    if node.domain == "" and node.op_type == "Add":
+        left, right = (_summed(n, made_by, read_by) for n in node.input)
+        return None if left is None or right is None else [node, *left, *right]
+    summing = node.domain == NCHWC and node.op_type == "Conv" and len(node.input) == 4
+    if summing and not any(a.name == "activation" for a in node.attribute):
+        return [node]
+    return None
 
 
 def _sums_into(conv: Any, readers: int) -> bool:
