@@ -74,9 +74,9 @@ def one_file(
             book.cover,
         )
         bitrate = settings.bitrate_kbps
-        audio = [_digest(f.flac) for f in files]
+        flacs = [_lossless(f) for f in files]
+        audio = [_digest(flac) for flac in flacs]
         key = content_key("single mp3", audio, _plain(marks), rate, bitrate, tags.title)
-        flacs = [f.flac for f in files]
         _cached(
             cache,
             key,
@@ -92,6 +92,12 @@ def _segment(file: ChapterFile) -> Path:
     if file.aac is None:  # narration encodes every chapter's AAC when the build has an M4B
         raise OutputError(f"{file.href} has no AAC for the M4B")
     return file.aac
+
+
+def _lossless(file: ChapterFile) -> Path:
+    if file.flac is None:  # narration keeps every chapter's FLAC when the build has one
+        raise OutputError(f"{file.href} has no FLAC for the one-file MP3")
+    return file.flac
 
 
 def _cached(

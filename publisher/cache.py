@@ -79,7 +79,7 @@ class CacheUsage:
 @dataclass(frozen=True)
 class ChapterEntry:
     mp3: Path  # untagged
-    flac: Path  # the same audio, lossless, for the one-file MP3
+    flac: Path | None  # the same audio, lossless, for the one-file MP3, if a build made it
     aac: Path | None  # and as AAC frames for the M4B, if a build made them
     timeline: ChapterTimeline
 
@@ -124,10 +124,13 @@ class SentenceCache:
 
     # --- chapters ------------------------------------------------------------------
 
-    def get_chapter(self, key: str, with_aac: bool = True) -> ChapterEntry | None:
+    def get_chapter(
+        self, key: str, with_aac: bool = True, with_flac: bool = False
+    ) -> ChapterEntry | None:
         """An encoded chapter and its timeline, or None: when it is missing, damaged (it is
-        then removed) or lacks the AAC that ``with_aac`` asks for (a build without an M4B
-        made it; the next build with one makes the chapter again from its sentences)."""
+        then removed) or lacks the AAC or FLAC asked for (a build without an M4B or a
+        one-file MP3 made it; the next build with one makes the chapter again from its
+        sentences)."""
         index = _name("chapters", key, ".json")
         names = {suffix: _name("chapters", key, suffix) for suffix in _CHAPTER_AUDIO}
         data = self.store.read(index)
@@ -135,25 +138,31 @@ class SentenceCache:
             return None
         try:
             record = json.loads(data)
-            if with_aac and ".aac" not in record["sha256"]:
+            wanted = {".aac": with_aac, ".flac": with_flac}
+            if any(asked and suffix not in record["sha256"] for suffix, asked in wanted.items()):
                 return None
-            paths: dict[str, Path | None] = {".aac": None}
+            paths: dict[str, Path | None] = {".aac": None, ".flac": None}
             for suffix in record["sha256"]:
                 path = self.store.local_path(names[suffix])
                 if path is None or _file_digest(path) != record["sha256"][suffix]:
                     raise ValueError("digest")
                 paths[suffix] = path
-            mp3, flac = paths[".mp3"], paths[".flac"]
-            if mp3 is None or flac is None:
+            mp3 = paths[".mp3"]
+            if mp3 is None:
                 raise ValueError("incomplete")
-            return ChapterEntry(mp3, flac, paths[".aac"], _timeline(record["timeline"]))
+            return ChapterEntry(mp3, paths[".flac"], paths[".aac"], _timeline(record["timeline"]))
         except (OSError, ValueError, KeyError, TypeError):
             for name in (index, *names.values()):
                 self.store.delete(name)
             return None
 
     def put_chapter(
-        self, key: str, mp3: Path, flac: Path, aac: Path | None, timeline: ChapterTimeline
+        self,
+        key: str,
+        mp3: Path,
+        flac: Path | None,
+        aac: Path | None,
+        timeline: ChapterTimeline,
     ) -> None:
         digests = {}
         # The audio goes first: the index names it, so an index never points at nothing.

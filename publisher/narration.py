@@ -55,6 +55,7 @@ class AudioSettings:
     say: Normalizer
     profile: AudioProfile = PROFILES["speech"]
     m4b: bool = True  # encode each chapter's AAC for the M4B too
+    single_mp3: bool = False  # and keep it lossless (FLAC) for the one-file MP3
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,8 @@ class ChapterFile:
     href: str
     timeline: ChapterTimeline
     # The chapter's audio for the one-file books (in scratch or the cache): lossless for the
-    # one-file MP3, AAC frames for the M4B (None when the build makes no M4B).
-    flac: Path
+    # one-file MP3, AAC frames for the M4B (each None when the build does not make that book).
+    flac: Path | None
     aac: Path | None
 
 
@@ -236,7 +237,11 @@ class _Run:
         self.audio_s = 0.0
 
     def finish_from_cache(self, plan: _Plan) -> bool:
-        entry = self.cache.get_chapter(plan.key, self.settings.m4b) if self.cache else None
+        entry = (
+            self.cache.get_chapter(plan.key, self.settings.m4b, self.settings.single_mp3)
+            if self.cache
+            else None
+        )
         if entry is None:
             return False
         with self.timings.stage("encode"):
@@ -289,8 +294,8 @@ class _Run:
             pcm = normalise(chapter.pcm, chapter.sample_rate, self.settings.profile)
         with self.timings.stage("encode"):
             path = self.staging.path(plan.href)
-            flac = self.scratch / f"{plan.number:04d}.flac"
-            # The AAC is the dearest of the three encodes: only for an M4B.
+            # Each encode beyond the MP3 only for the one-file book that needs it.
+            flac = self.scratch / f"{plan.number:04d}.flac" if self.settings.single_mp3 else None
             aac = self.scratch / f"{plan.number:04d}.aac" if self.settings.m4b else None
             encode_chapter(
                 pcm,
@@ -329,7 +334,12 @@ class _Run:
         return clip
 
     def _tag(
-        self, plan: _Plan, path: Path, timeline: ChapterTimeline, flac: Path, aac: Path | None
+        self,
+        plan: _Plan,
+        path: Path,
+        timeline: ChapterTimeline,
+        flac: Path | None,
+        aac: Path | None,
     ) -> None:
         texts = {u.id: u.text for u in plan.script}
         texts |= {p.id: p.text for p in plan.section.content if isinstance(p, Paragraph)}

@@ -157,7 +157,13 @@ def publish(
             year = (book.metadata.date or str(modified.year))[:4]
             say = Normalizer.for_text(book.metadata.language, book_text(book), lexicon)
             settings = AudioSettings(
-                config.pauses, config.bitrate_kbps(), year, say, profile, m4b=config.m4b
+                config.pauses,
+                config.bitrate_kbps(),
+                year,
+                say,
+                profile,
+                m4b=config.m4b,
+                single_mp3=config.single_mp3,
             )
             narration = narrate_book(
                 book,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from mutagen.mp3 import MP3
 
 from publisher import BuildConfig, BuildReport, publish
 from publisher.cache import SentenceCache, clip_key
@@ -113,6 +114,23 @@ def test_a_build_without_an_m4b_skips_the_aac_and_a_later_one_adds_it_without_na
     assert len(list(cache.rglob("*.aac"))) == len(full.chapters)
     m4b = "the-last-ferry-to-inishcarrow.m4b"
     assert (full.folder / m4b).read_bytes() == (report.folder / m4b).read_bytes()
+
+
+def test_only_a_build_with_a_one_file_mp3_keeps_flac_and_a_later_one_adds_it_unnarrated(
+    cold: tuple[BuildConfig, BuildReport], tmp_path: Path
+) -> None:
+    config, _ = cold
+    cache = tmp_path / "cache"
+    chapters = replace(config, output_dir=tmp_path / "chapters", cache_dir=cache, m4b=False)
+    publish(chapters)
+    assert not list(cache.rglob("*.flac"))  # lossless audio only for the one-file MP3
+    whole = publish(replace(chapters, output_dir=tmp_path / "whole", single_mp3=True))
+    counts = json.loads((whole.folder / "report.json").read_text())["cache"]
+    assert counts["misses"] == 0
+    assert len(list(cache.rglob("*.flac"))) == len(whole.chapters)
+    single = whole.folder / "the-last-ferry-to-inishcarrow.mp3"
+    spoken = sum(c.timeline.duration_ms for c in whole.chapters) / 1000
+    assert abs(MP3(single).info.length - spoken) < 0.5
 
 
 def test_a_rebuild_with_no_change_narrates_and_encodes_nothing(

@@ -73,10 +73,10 @@ def podcast_chapters(marks: Sequence[BookMark]) -> dict[str, Any]:
 @dataclass(frozen=True)
 class ChapterFiles:
     """Where one chapter's encodes go: its MP3, lossless FLAC for the one-file MP3, and
-    AAC frames for the M4B (None when the build makes no M4B)."""
+    AAC frames for the M4B (each None when the build does not make that book)."""
 
     mp3: Path
-    flac: Path
+    flac: Path | None
     aac: Path | None
 
 
@@ -84,10 +84,12 @@ def encode_chapter(
     pcm: bytes, sample_rate: int, files: ChapterFiles, bitrate_kbps: int, out_rate: int
 ) -> None:
     """A chapter's MP3, FLAC and AAC from one ffmpeg run: the samples are piped once and
-    the three encoders run side by side on ffmpeg's threads, for about a tenth less CPU
-    than three runs (the files are byte for byte the same)."""
+    the encoders run side by side on ffmpeg's threads, for about a tenth less CPU than a
+    run each (the files are byte for byte the same)."""
     arguments = [*pcm_input(sample_rate), *mp3_output(sample_rate, bitrate_kbps, out_rate)]
-    arguments += [str(files.mp3), "-map", "0:a", "-c:a", "flac", "-f", "flac", str(files.flac)]
+    arguments.append(str(files.mp3))
+    if files.flac is not None:
+        arguments += ["-map", "0:a", "-c:a", "flac", "-f", "flac", str(files.flac)]
     if files.aac is not None:
         arguments += [*_aac_output(len(pcm) // 2, sample_rate, out_rate, files.aac.name)]
         arguments.append(str(files.aac))
