@@ -76,6 +76,12 @@ def test_the_compiled_voice_is_kept_and_sounds_as_the_runtime_optimised_it(
         # ...and the residual connections' Adds done inside the convolutions before them.
         summing = [n for n in compiled.graph.node if n.domain == NCHWC and len(n.input) == 4]
         assert len(summing) >= 18
+        # ...and the upsamplings' interleaves done on the blocks (no plain layout between).
+        interleaves = [
+            n for n in compiled.graph.node if "polyphase" in n.name and n.op_type == "Transpose"
+        ]
+        perms = [list(a.ints) for n in interleaves for a in n.attribute if a.name == "perm"]
+        assert perms == [[1, 2, 0, 3]] * 3
     assert _reorders_before_elementwise(compiled) == 0
     # A second process finds it and does not compile again.
     stamp = kept.stat().st_mtime_ns

@@ -6,8 +6,8 @@ With the decoder rewrite (piper_graph) that cost every worker about 0.75 s at st
 and every one-sentence rebuild too. The result depends only on the model, the versions of
 the libraries and the CPU, so it is kept in a file named by a hash of all four and loaded
 from there next time (about 0.1 s). On the way, piper_graph.elementwise_on_blocks takes
-out most of the runtime's reorders and does the residual sums, and the mean that ends each
-stage of the vocoder, inside the convolutions.
+out the runtime's reorders in the vocoder and does its residual sums, and the mean that
+ends each of its stages, inside the convolutions.
 Before it is kept, the compiled model must give the samples of the runtime's own
 optimisation to within 1e-5 of full scale (a third of a 16-bit step); if it does not,
 or cannot be made, the runtime's own optimisation is used and nothing is kept.
@@ -30,7 +30,7 @@ from publisher.speech.engines.piper_graph import REWRITES, elementwise_on_blocks
 log = logging.getLogger(__name__)
 
 # Bumped whenever what is done to the graph changes.
-COMPILER = 3
+COMPILER = 4
 # For the engine's version: what makes the samples, down to how sums are rounded, so
 # clips from before a change are not reused after it.
 DESCRIPTION = (
