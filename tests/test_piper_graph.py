@@ -26,12 +26,12 @@ def _small_vocoder(middle: str = "LeakyRelu", divisor: Any = 3.0, up_kernel: int
     (with an upsampling by 4 of kernel ``up_kernel``), element-wise steps and a scalar
     constant, then a layer after."""
     rng = np.random.default_rng(7)
-    up = rng.standard_normal((8, 4, up_kernel)).astype(np.float32)
+    up = rng.standard_normal((8, 8, up_kernel)).astype(np.float32)
     weights = [
         numpy_helper.from_array(rng.standard_normal((8, 4, 5)).astype(np.float32), "w_pre"),
         numpy_helper.from_array(up, "w_up"),
-        numpy_helper.from_array(rng.standard_normal((4, 4, 3)).astype(np.float32), "w_res"),
-        numpy_helper.from_array(rng.standard_normal(4).astype(np.float32), "b_res"),
+        numpy_helper.from_array(rng.standard_normal((8, 8, 3)).astype(np.float32), "w_res"),
+        numpy_helper.from_array(rng.standard_normal(8).astype(np.float32), "b_res"),
         numpy_helper.from_array(np.asarray(divisor, dtype=np.float32), "/dec/three"),
         numpy_helper.from_array(np.asarray(0.5, dtype=np.float32), "half"),
     ]
@@ -73,7 +73,7 @@ def _small_vocoder(middle: str = "LeakyRelu", divisor: Any = 3.0, up_kernel: int
         nodes,
         "toy",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, None])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8, None])],
         weights,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
@@ -103,7 +103,48 @@ def test_a_decoder_of_1d_convolutions_computes_the_same_as_2d_ones(
     x = np.random.default_rng(1).standard_normal((1, 4, 50)).astype(np.float32)
     (expected,) = _session(original).run(None, {"x": x})
     (got,) = _session(rewritten).run(None, {"x": x})
-    assert got.shape == expected.shape == (1, 4, 200 + up_kernel - 8)
+    assert got.shape == expected.shape == (1, 8, 200 + up_kernel - 8)
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def _narrow_end() -> bytes:
+    """A toy decoder ending as HiFi-GAN's: a convolution to one channel, then Tanh."""
+    rng = np.random.default_rng(9)
+    weights = [
+        numpy_helper.from_array(rng.standard_normal((8, 4, 5)).astype(np.float32), "w_pre"),
+        numpy_helper.from_array(rng.standard_normal((1, 8, 7)).astype(np.float32), "w_post"),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "w_pre"], ["pre"], name="/dec/conv_pre/Conv", pads=[2, 2]),
+        helper.make_node("LeakyRelu", ["pre"], ["act"], name="/dec/act", alpha=0.01),
+        helper.make_node(
+            "Conv", ["act", "w_post"], ["post"], name="/dec/conv_post/Conv", pads=[3, 3]
+        ),
+        helper.make_node("Tanh", ["post"], ["y"], name="/dec/Tanh"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "toy",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, None])],
+        weights,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+    return bytes(model.SerializeToString())
+
+
+def test_a_decoders_last_convolution_to_one_channel_stays_one_dimensional() -> None:
+    """Blocked, the runtime would compute a whole block of channels for the one."""
+    original = _narrow_end()
+    rewritten = conv2d_decoder(original)
+    assert rewritten is not None
+    graph = onnx.load_model_from_string(rewritten).graph
+    weights = {tensor.name: tensor for tensor in graph.initializer}
+    ranks = {n.name: len(weights[n.input[1]].dims) for n in graph.node if n.op_type == "Conv"}
+    assert ranks == {"/dec/conv_pre/Conv": 4, "/dec/conv_post/Conv": 3}
+    x = np.random.default_rng(1).standard_normal((1, 4, 60)).astype(np.float32)
+    (expected,) = _session(original).run(None, {"x": x})
+    (got,) = _session(rewritten).run(None, {"x": x})
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 

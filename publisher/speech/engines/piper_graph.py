@@ -25,7 +25,10 @@ faster together).
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 DECODER = "/dec/"
@@ -33,8 +36,8 @@ FEED_FORWARD = "/enc_p/encoder/ffn_layers."
 # What ``rewrite`` does, for the engine's version: the rewrites change the samples
 # (below 16-bit resolution), so clips made before a change are not reused after it.
 REWRITES = (
-    "decoder as 2-D convolutions, upsampling as polyphase convolutions, "
-    "text encoder's feed-forward convolutions as 2-D ones"
+    "decoder but its last convolution as 2-D convolutions, upsampling as polyphase "
+    "convolutions, text encoder's feed-forward convolutions as 2-D ones"
 )
 # Operations that work on tensors of any rank, so a height of one passes through them.
 _ELEMENTWISE = frozenset({"Add", "Div", "LeakyRelu", "Mul", "Tanh"})
@@ -59,6 +62,7 @@ def conv2d_decoder(model_bytes: bytes) -> bytes | None:
     if not nodes or any(n.op_type not in _ELEMENTWISE | _CONVOLUTIONS for n in nodes):
         return None
     weights = {tensor.name: tensor for tensor in graph.initializer}
+    nodes = _without_narrow_end(nodes, weights)
     ends = _ends(graph, nodes, weights)
     if ends is None:
         return None
@@ -69,6 +73,24 @@ def conv2d_decoder(model_bytes: bytes) -> bytes | None:
     _bracket(graph, entry, exit_, _height_axis(graph), "publisher/decoder")
     _polyphase_upsampling(graph, weights)
     return bytes(model.SerializeToString())
+
+
+# Fewer output channels than this and a convolution is cheaper unblocked: blocked, the
+# runtime computes a whole block of 8 or 16 channels for the vocoder's last, which has one.
+_NARROW = 8
+
+
+def _without_narrow_end(nodes: list[Any], weights: dict[str, Any]) -> list[Any]:
+    """The decoder's nodes up to its last convolution when that one is narrow (HiFi-GAN's
+    conv_post, 32 channels to one, at every sample): it and the steps after it stay 1-D,
+    outside the region. About 1 % faster."""
+    convolutions = [n for n in nodes if n.op_type in _CONVOLUTIONS]
+    last = convolutions[-1] if convolutions else None
+    weight = weights.get(last.input[1]) if last is not None and len(last.input) > 1 else None
+    if last is None or weight is None or weight.dims[0] >= _NARROW:
+        return nodes
+    kept = nodes[: nodes.index(last)]
+    return kept if any(n.op_type in _CONVOLUTIONS for n in kept) else nodes
 
 
 def conv2d_feed_forward(model_bytes: bytes) -> bytes | None:
@@ -344,7 +366,7 @@ class _Unblocking:
     def nodes(self, graph: Any) -> list[Any] | None:
         self.plain = {i.name for i in graph.input} | set(self.weights)
         nodes = list(graph.node)  # one Python object per node: they are told apart by id()
-        self.block = _block_size(nodes, self.weights)
+        self.block = _block_size(nodes, self.weights) or runtime_block_size()
         self.interleaves = _interleaves(nodes, self.weights)
         for node in nodes:
             if any(a.g.node or a.graphs for a in node.attribute):
@@ -510,8 +532,8 @@ class _Unblocking:
 
 def _block_size(nodes: Any, weights: dict[str, Any]) -> int:
     """The runtime's channels per block (16 with AVX-512, 8 with AVX2), as a blocked
-    convolution with fewer output channels than one block shows it (Piper's last, with
-    one): its weights are padded to a whole block. 0 when no convolution shows it."""
+    convolution with fewer output channels than one block shows it: its weights are
+    padded to a whole block. 0 when no convolution shows it."""
     made_by = {name: node for node in nodes for name in node.output}
     for node in nodes:
         if node.domain != NCHWC or node.op_type != "ReorderOutput":
@@ -524,6 +546,37 @@ def _block_size(nodes: Any, weights: dict[str, Any]) -> int:
         if 0 < channels < padded and padded in (4, 8, 16, 32, 64):
             return int(padded)
     return 0
+
+
+@cache
+def runtime_block_size() -> int:
+    """The runtime's channels per block on this CPU, read off how it lays out a convolution
+    to one channel (padded to a whole block); 0 where it has no blocked convolutions."""
+    import numpy as np
+    import onnx
+    import onnxruntime
+    from onnx import TensorProto, helper, numpy_helper
+
+    weight = numpy_helper.from_array(np.ones((1, 16, 1, 3), np.float32), "w")
+    shape = [1, 16, 1, None]
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w"], ["y"], kernel_shape=[1, 3], pads=[0, 1, 0, 1])],
+        "block",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 1, None])],
+        [weight],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    with tempfile.TemporaryDirectory(prefix="publisher-block-") as scratch:
+        options.optimized_model_filepath = str(Path(scratch) / "block.onnx")
+        onnxruntime.InferenceSession(
+            model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
+        optimised = onnx.load(Path(scratch) / "block.onnx")
+    nodes = list(optimised.graph.node)
+    return _block_size(nodes, {t.name: t for t in optimised.graph.initializer})
 
 
 def _interleaves(nodes: Any, weights: dict[str, Any]) -> dict[int, tuple[Any, Any, int, int]]:
@@ -618,8 +671,8 @@ def _mean_before(
     relu: Any, made_by: dict[str, Any], read_by: dict[str, list[Any]], weights: dict[str, Any]
 ) -> tuple[Any, list[Any], list[Any], float, list[Any]] | None:
     """For a LeakyRelu of (a sum of summing convolutions) / a positive constant, read only
-    by blocked convolutions that own their weights: the Div, the Adds, the convolutions,
-    the constant and the convolutions after; else None."""
+    by convolutions that own their weights: the Div, the Adds, the convolutions, the
+    constant and the convolutions after; else None."""
     from onnx import numpy_helper
 
     if relu.domain != "" or relu.op_type != "LeakyRelu":
@@ -631,21 +684,42 @@ def _mean_before(
     if constant is None or len(read_by[div.output[0]]) != 1 or not _scalar(constant):
         return None
     divisor = float(numpy_helper.to_array(constant).reshape(-1)[0])
-    after = read_by.get(relu.output[0], [])
-    owned = all(
-        node.domain == NCHWC
-        and node.op_type == "Conv"
-        and list(node.input).index(relu.output[0]) == 0
-        and node.input[1] in weights
-        and len(read_by[node.input[1]]) == 1
-        for node in after
-    )
+    after = _convolutions_after(relu.output[0], read_by, weights)
     terms = _summed(div.input[0], made_by, read_by)
-    if not divisor > 0 or not after or not owned or terms is None or len(terms) < 3:
+    if not divisor > 0 or not after or terms is None or len(terms) < 3:
         return None
     adds = [node for node in terms if node.op_type == "Add"]
     convs = [node for node in terms if node.op_type == "Conv"]
     return div, adds, convs, divisor, after
+
+
+# Steps that only change how a tensor is laid out or shaped, not its numbers.
+_LAYOUT = frozenset({("", "Squeeze"), ("", "Unsqueeze"), (NCHWC, "ReorderOutput")})
+
+
+def _convolutions_after(
+    name: str, read_by: dict[str, list[Any]], weights: dict[str, Any]
+) -> list[Any]:
+    """The convolutions that take ``name`` (through layout steps read by nothing else) as
+    their input and own their weights; empty when anything else reads it."""
+    readers = read_by.get(name, [])
+    found = []
+    for node in readers:
+        if (node.domain, node.op_type) in _LAYOUT:
+            further = _convolutions_after(node.output[0], read_by, weights)
+            if not further or len(readers) != 1:
+                return []
+            found += further
+        elif (
+            node.op_type in ("Conv", "FusedConv")
+            and list(node.input).index(name) == 0
+            and node.input[1] in weights
+            and len(read_by[node.input[1]]) == 1
+        ):
+            found.append(node)
+        else:
+            return []
+    return found
 
 
 def _summed(name: str, made_by: dict[str, Any], read_by: dict[str, list[Any]]) -> list[Any] | None:
