@@ -42,6 +42,23 @@ def _optimised(model: bytes, saved: Path) -> Any:
     return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
+def _blocked_and_rewritten(model: bytes, tmp_path: Path) -> tuple[Any, bytes | None]:
+    """The runtime's own optimisation of ``model`` and elementwise_on_blocks of it; skips
+    the test on a CPU where the runtime has no blocked convolutions."""
+    saved = tmp_path / "optimised.onnx"
+    reference = _optimised(model, saved)
+    if not any(node.domain == NCHWC for node in onnx.load(saved).graph.node):
+        pytest.skip("this CPU has no blocked convolutions in ONNX Runtime")
+    return reference, elementwise_on_blocks(saved.read_bytes())
+
+
+def _as_it_is(model: bytes) -> Any:
+    """A session that runs an optimised model without optimising it again."""
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
 def _reorders_before_elementwise(model: onnx.ModelProto) -> int:
     made_by = {out: node for node in model.graph.node for out in node.output}
     return sum(
@@ -157,19 +174,12 @@ def _toy(add_to_conv: str) -> bytes:
 def test_elementwise_steps_go_on_blocks_only_where_the_numbers_stay_the_same(
     tmp_path: Path, operand: str, blocked: bool
 ) -> None:
-    saved = tmp_path / "optimised.onnx"
-    reference = _optimised(_toy(operand), saved)
-    if not any(node.domain == NCHWC for node in onnx.load(saved).graph.node):
-        pytest.skip("this CPU has no blocked convolutions in ONNX Runtime")
-    rewritten = elementwise_on_blocks(saved.read_bytes())
+    reference, rewritten = _blocked_and_rewritten(_toy(operand), tmp_path)
     assert (rewritten is not None) == blocked
     if rewritten is None:
         return
     x = np.random.default_rng(5).standard_normal((1, 16, 1, 40)).astype(np.float32)
-    options = onnxruntime.SessionOptions()
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-    session = onnxruntime.InferenceSession(rewritten, options, providers=["CPUExecutionProvider"])
-    got, expected = session.run(None, {"x": x})[0], reference.run(None, {"x": x})[0]
+    got, expected = _as_it_is(rewritten).run(None, {"x": x})[0], reference.run(None, {"x": x})[0]
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
     assert _reorders_before_elementwise(onnx.load_model_from_string(rewritten)) == 0
 
@@ -213,21 +223,14 @@ def _stage() -> bytes:
 def test_a_stages_mean_and_leaky_relu_are_done_inside_its_last_convolution(
     tmp_path: Path,
 ) -> None:
-    saved = tmp_path / "optimised.onnx"
-    reference = _optimised(_stage(), saved)
-    if not any(node.domain == NCHWC for node in onnx.load(saved).graph.node):
-        pytest.skip("this CPU has no blocked convolutions in ONNX Runtime")
-    rewritten = elementwise_on_blocks(saved.read_bytes())
+    reference, rewritten = _blocked_and_rewritten(_stage(), tmp_path)
     assert rewritten is not None
     nodes = onnx.load_model_from_string(rewritten).graph.node
     assert not any(node.op_type in ("Div", "LeakyRelu") for node in nodes)
     activated = [n for n in nodes if any(a.s == b"LeakyRelu" for a in n.attribute)]
     assert len(activated) == 1 and len(activated[0].input) == 4  # sums, then activates
     x = np.random.default_rng(6).standard_normal((1, 16, 1, 50)).astype(np.float32)
-    options = onnxruntime.SessionOptions()
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-    session = onnxruntime.InferenceSession(rewritten, options, providers=["CPUExecutionProvider"])
-    got, expected = session.run(None, {"x": x})[0], reference.run(None, {"x": x})[0]
+    got, expected = _as_it_is(rewritten).run(None, {"x": x})[0], reference.run(None, {"x": x})[0]
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-4)
 
 
