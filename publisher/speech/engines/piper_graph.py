@@ -83,7 +83,7 @@ _NARROW = 8
 def _without_narrow_end(nodes: list[Any], weights: dict[str, Any]) -> list[Any]:
     """The decoder's nodes up to its last convolution when that one is narrow (HiFi-GAN's
     conv_post, 32 channels to one, at every sample): it and the steps after it stay 1-D,
-    outside the region. About 1 % faster."""
+    outside the region. About 2 % faster."""
     convolutions = [n for n in nodes if n.op_type in _CONVOLUTIONS]
     last = convolutions[-1] if convolutions else None
     weight = weights.get(last.input[1]) if last is not None and len(last.input) > 1 else None
@@ -111,11 +111,11 @@ def conv2d_feed_forward(model_bytes: bytes) -> bytes | None:
         for node in graph.node
         if node.op_type == "Conv" and node.name.startswith(FEED_FORWARD) and len(node.input) > 1
     ]
-    widened = [node for node in chosen if _widen(node, weights)]
-    if not widened:
+    # A convolution _widen does not know leaves the whole rewrite undone, as for the decoder.
+    if not chosen or not all(_widen(node, weights) for node in chosen):
         return None
     axis = _height_axis(graph)
-    for node in widened:
+    for node in chosen:
         _bracket(graph, node, node, axis, node.name)
     return bytes(model.SerializeToString())
 
