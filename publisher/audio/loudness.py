@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -219,15 +220,25 @@ def _shortfall(pcm: bytes, sample_rate: int, profile: AudioProfile) -> float:
     return profile.rms_db - _db(_rms(_int16(pcm)))
 
 
-def _block_energies(samples: Any, block: int) -> Any:
+def _by_block(samples: Any, block: int, measure: Callable[[Any], Any]) -> Any:
+    """``measure`` of every whole ``block``-sample piece (given as rows), a chunk of rows at
+    a time: no copy of the whole signal is made."""
     count = samples.size // block
-    energy = np.empty(count)
+    values = np.empty(count)
     step = max(1, CHUNK // block)
     for first in range(0, count, step):
         last = min(count, first + step)
-        piece = samples[first * block : last * block].astype(np.float64).reshape(-1, block)
-        energy[first:last] = np.einsum("ij,ij->i", piece, piece)
-    return energy
+        values[first:last] = measure(samples[first * block : last * block].reshape(-1, block))
+    return values
+
+
+def _block_energies(samples: Any, block: int) -> Any:
+    return _by_block(samples, block, _energies)
+
+
+def _energies(rows: Any) -> Any:
+    wide = rows.astype(np.float64)
+    return np.einsum("ij,ij->i", wide, wide)
 
 
 def _speech_blocks(samples: Any, block: int) -> Any:
@@ -326,19 +337,13 @@ class _TruePeaks:
 
 def _block_peaks(samples: Any, block: int) -> Any:
     """The largest absolute sample of each ``block``-sample piece (the last may be short)."""
-    count = -(-samples.size // block)
-    peaks = np.zeros(count)
-    step = max(1, CHUNK // block)
-    for first in range(0, count, step):
-        piece = samples[first * block : (first + step) * block]
-        whole = piece.size // block * block
-        rows = piece[:whole].reshape(-1, block)
-        top = np.maximum(rows.max(axis=1).astype(np.int32), -rows.min(axis=1).astype(np.int32))
-        peaks[first : first + top.size] = top
-        if whole < piece.size:
-            rest = piece[whole:]
-            peaks[first + top.size] = max(int(rest.max()), -int(rest.min()))
-    return peaks
+    peaks = _by_block(samples, block, _peaks)
+    rest = samples[peaks.size * block :]
+    return np.append(peaks, _peaks(rest.reshape(1, -1))) if rest.size else peaks
+
+
+def _peaks(rows: Any) -> Any:
+    return np.maximum(rows.max(axis=1).astype(np.int32), -rows.min(axis=1).astype(np.int32))
 
 
 def _envelope(peaks: _TruePeaks, gain: float, ceiling: float) -> Any:
