@@ -366,7 +366,7 @@ class _Unblocking:
     def nodes(self, graph: Any) -> list[Any] | None:
         self.plain = {i.name for i in graph.input} | set(self.weights)
         nodes = list(graph.node)  # one Python object per node: they are told apart by id()
-        self.block = _block_size(nodes, self.weights) or runtime_block_size()
+        self.block = runtime_block_size()
         self.interleaves = _interleaves(nodes, self.weights)
         for node in nodes:
             if any(a.g.node or a.graphs for a in node.attribute):
@@ -531,9 +531,9 @@ class _Unblocking:
 
 
 def _block_size(nodes: Any, weights: dict[str, Any]) -> int:
-    """The runtime's channels per block (16 with AVX-512, 8 with AVX2), as a blocked
-    convolution with fewer output channels than one block shows it: its weights are
-    padded to a whole block. 0 when no convolution shows it."""
+    """The channels per block (16 with AVX-512, 8 with AVX2) that a blocked convolution
+    with fewer output channels than one block shows: its weights are padded to a whole
+    block. 0 when no convolution shows it."""
     made_by = {name: node for node in nodes for name in node.output}
     for node in nodes:
         if node.domain != NCHWC or node.op_type != "ReorderOutput":
@@ -584,10 +584,7 @@ def _interleaves(nodes: Any, weights: dict[str, Any]) -> dict[int, tuple[Any, An
     its Transpose, its last Reshape, the stride and the channels."""
     from onnx import numpy_helper
 
-    read_by: dict[str, list[Any]] = {}
-    for node in nodes:
-        for name in node.input:
-            read_by.setdefault(name, []).append(node)
+    read_by = _readers(nodes)
     found = {}
     for split in nodes:
         phases = weights.get(split.input[1]) if split.op_type == "Reshape" else None
@@ -608,6 +605,15 @@ def _interleaves(nodes: Any, weights: dict[str, Any]) -> dict[int, tuple[Any, An
     return found
 
 
+def _readers(nodes: Any) -> dict[str, list[Any]]:
+    """Every tensor's readers, by name."""
+    read_by: dict[str, list[Any]] = {}
+    for node in nodes:
+        for name in node.input:
+            read_by.setdefault(name, []).append(node)
+    return read_by
+
+
 def _int64(values: list[int]) -> Any:
     import numpy as np
 
@@ -624,10 +630,7 @@ def _means_folded(nodes: list[Any], weights: dict[str, Any]) -> list[Any]:
     from onnx import helper, numpy_helper
 
     made_by = {name: node for node in nodes for name in node.output}
-    read_by: dict[str, list[Any]] = {}
-    for node in nodes:
-        for name in node.input:
-            read_by.setdefault(name, []).append(node)
+    read_by = _readers(nodes)
     order = {id(node): place for place, node in enumerate(nodes)}
     gone: set[int] = set()
     sums: dict[int, list[Any]] = {}  # a convolution -> the Adds it now needs before it
