@@ -89,15 +89,18 @@ def one_file(
 
 
 def _segment(file: ChapterFile) -> Path:
-    if file.aac is None:  # narration encodes every chapter's AAC when the build has an M4B
-        raise OutputError(f"{file.href} has no AAC for the M4B")
-    return file.aac
+    return _made(file.aac, f"{file.href} has no AAC for the M4B")
 
 
 def _lossless(file: ChapterFile) -> Path:
-    if file.flac is None:  # narration keeps every chapter's FLAC when the build has one
-        raise OutputError(f"{file.href} has no FLAC for the one-file MP3")
-    return file.flac
+    return _made(file.flac, f"{file.href} has no FLAC for the one-file MP3")
+
+
+def _made(path: Path | None, missing: str) -> Path:
+    # Narration encodes each chapter's AAC and FLAC whenever the build has their book.
+    if path is None:
+        raise OutputError(missing)
+    return path
 
 
 def _cached(
