@@ -155,11 +155,17 @@ def _toy(add_to_conv: str) -> bytes:
         weight("w3", 16, 16, 1, 5),
         numpy_helper.from_array(np.asarray(3.0, np.float32), "three"),
     ]
+    return _feature_maps_model(nodes, weights)
+
+
+def _feature_maps_model(nodes: list[Any], weights: list[onnx.TensorProto]) -> bytes:
+    """A model of ``nodes`` from feature map x to feature map y, 16 channels, height one."""
+    shape = [1, 16, 1, None]
     graph = helper.make_graph(
         nodes,
         "toy",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 1, None])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16, 1, None])],
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)],
         weights,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
@@ -208,16 +214,7 @@ def _stage() -> bytes:
         helper.make_node("LeakyRelu", ["mean"], ["act"], alpha=0.1),
         helper.make_node("Conv", ["act", "w4"], ["y"], pads=[0, 1, 0, 1], kernel_shape=[1, 3]),
     ]
-    graph = helper.make_graph(
-        nodes,
-        "stage",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 1, None])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16, 1, None])],
-        weights,
-    )
-    return bytes(
-        helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString()
-    )
+    return _feature_maps_model(nodes, weights)
 
 
 def test_a_stages_mean_and_leaky_relu_are_done_inside_its_last_convolution(

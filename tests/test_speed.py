@@ -104,14 +104,7 @@ def test_a_build_without_an_m4b_skips_the_aac_and_a_later_one_adds_it_without_na
     cold: tuple[BuildConfig, BuildReport], tmp_path: Path
 ) -> None:
     config, report = cold
-    cache = tmp_path / "cache"
-    plain = replace(config, output_dir=tmp_path / "plain", cache_dir=cache, m4b=False)
-    publish(plain)
-    assert not list(cache.rglob("*.aac"))  # the AAC, dearest of the encodes, was not made
-    full = publish(replace(plain, output_dir=tmp_path / "full", m4b=True))
-    counts = json.loads((full.folder / "report.json").read_text())["cache"]
-    assert counts["misses"] == 0  # every sentence from the cache: only the encodes again
-    assert len(list(cache.rglob("*.aac"))) == len(full.chapters)
+    full = _one_file_book_added_later(config, tmp_path, ".aac", m4b=True)
     m4b = "the-last-ferry-to-inishcarrow.m4b"
     assert (full.folder / m4b).read_bytes() == (report.folder / m4b).read_bytes()
 
@@ -120,17 +113,27 @@ def test_only_a_build_with_a_one_file_mp3_keeps_flac_and_a_later_one_adds_it_unn
     cold: tuple[BuildConfig, BuildReport], tmp_path: Path
 ) -> None:
     config, _ = cold
-    cache = tmp_path / "cache"
-    chapters = replace(config, output_dir=tmp_path / "chapters", cache_dir=cache, m4b=False)
-    publish(chapters)
-    assert not list(cache.rglob("*.flac"))  # lossless audio only for the one-file MP3
-    whole = publish(replace(chapters, output_dir=tmp_path / "whole", single_mp3=True))
-    counts = json.loads((whole.folder / "report.json").read_text())["cache"]
-    assert counts["misses"] == 0
-    assert len(list(cache.rglob("*.flac"))) == len(whole.chapters)
+    whole = _one_file_book_added_later(config, tmp_path, ".flac", single_mp3=True)
     single = whole.folder / "the-last-ferry-to-inishcarrow.mp3"
     spoken = sum(c.timeline.duration_ms for c in whole.chapters) / 1000
     assert abs(MP3(single).info.length - spoken) < 0.5
+
+
+def _one_file_book_added_later(
+    config: BuildConfig, tmp_path: Path, suffix: str, **book: bool
+) -> BuildReport:
+    """A build with no one-file book, which keeps no chapter audio of ``suffix`` (the AAC
+    for an M4B, the FLAC for a one-file MP3), then one with ``book``: it narrates nothing,
+    every sentence comes from the cache, and only the chapters' encodes are done again."""
+    cache = tmp_path / "cache"
+    first = replace(config, output_dir=tmp_path / "first", cache_dir=cache, m4b=False)
+    publish(first)
+    assert not list(cache.rglob(f"*{suffix}"))
+    later = publish(replace(first, output_dir=tmp_path / "later", **book))
+    counts = json.loads((later.folder / "report.json").read_text())["cache"]
+    assert counts["misses"] == 0
+    assert len(list(cache.rglob(f"*{suffix}"))) == len(later.chapters)
+    return later
 
 
 def test_a_rebuild_with_no_change_narrates_and_encodes_nothing(
