@@ -7,6 +7,8 @@ matter or title block, book.toml, then fallbacks (the file name for the title).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import logging
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -15,6 +17,8 @@ from typing import Any
 
 from publisher.errors import ConfigError
 from publisher.model import Metadata
+
+log = logging.getLogger(__name__)
 
 FIELDS = (
     "title",
@@ -28,7 +32,13 @@ FIELDS = (
     "rights",
     "cover",
 )
-ALIASES = {"authors": "author", "creator": "author", "lang": "language", "isbn": "identifier"}
+ALIASES = {
+    "authors": "author",
+    "creator": "author",
+    "lang": "language",
+    "locale": "language",
+    "isbn": "identifier",
+}
 BOOK_TOML = "book.toml"
 CHAPTER_TITLES = "chapter_titles"
 
@@ -38,20 +48,43 @@ MAX_FIELD_LENGTH = 2000
 
 
 def metadata_fields(
-    data: Mapping[str, Any], source: str, lines: Mapping[str, int]
+    data: Mapping[str, Any], source: str, lines: Mapping[str, int], *, strict: bool = True
 ) -> dict[str, str]:
-    """Validate a mapping of metadata; errors name the source and, where known, the line."""
+    """Validate a mapping of metadata; errors name the source and, where known, the line.
+
+    ``strict`` is for our own files (book.toml): an unknown key is an error there. Front
+    matter is written for other tools too (Jekyll's ``layout``, Hugo's ``tags``, pandoc's
+    ``toc``), so there unknown keys are left for those tools, with one warning.
+    """
     fields: dict[str, str] = {}
+    ignored: list[str] = []
     for raw_key, value in data.items():
         key = ALIASES.get(str(raw_key).lower(), str(raw_key).lower())
         where = f"{source}, line {lines[raw_key]}" if raw_key in lines else source
         if key not in FIELDS:
+            if not strict:
+                ignored.append(str(raw_key))
+                continue
             known = ", ".join(FIELDS)
-            raise ConfigError(f"{where}: unknown metadata key {raw_key!r}; known keys: {known}")
+            raise ConfigError(
+                f"{where}: unknown metadata key {raw_key!r}{_did_you_mean(key)}; "
+                f"known keys: {known}"
+            )
         fields[key] = _as_text(key, value, where)
+    if ignored:
+        log.warning(
+            "%s: ignored front-matter keys that are not metadata: %s",
+            source,
+            ", ".join(k + _did_you_mean(k.lower()) for k in ignored),
+        )
     if "language" in fields:
         fields["language"] = normalise_language(fields["language"], source)
     return fields
+
+
+def _did_you_mean(key: str) -> str:
+    close = difflib.get_close_matches(key, [*FIELDS, *ALIASES], n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def load_book_toml(manuscript: Path) -> dict[str, str]:
@@ -117,7 +150,7 @@ def title_from_filename(path: Path) -> str:
 
 def _as_text(key: str, value: Any, where: str) -> str:
     if isinstance(value, list) and key == "author" and all(isinstance(v, str) for v in value):
-        value = _join_names([v.strip() for v in value if v.strip()])
+        value = join_names([v.strip() for v in value if v.strip()])
     if isinstance(value, dt.datetime | dt.date):
         value = value.isoformat()[:10]
     if isinstance(value, int) and key == "date":
@@ -132,7 +165,7 @@ def _as_text(key: str, value: Any, where: str) -> str:
     return text
 
 
-def _join_names(names: list[str]) -> str:
+def join_names(names: list[str]) -> str:
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]

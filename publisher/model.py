@@ -73,7 +73,10 @@ class HeadingBlock:
 
 @dataclass(frozen=True)
 class ParagraphBlock:
+    """Running text; in ``verse`` its line breaks ("\n") are the author's and are kept."""
+
     text: str
+    verse: bool = False
 
 
 @dataclass(frozen=True)

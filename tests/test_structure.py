@@ -303,14 +303,17 @@ def test_a_paragraph_of_fifty_thousand_words_keeps_every_word_in_order() -> None
     assert not any(s.endswith("Dr.") for s in sentences)
 
 
-def test_markdown_comments_are_dropped_but_other_html_is_kept_as_text() -> None:
+def test_markdown_comments_are_dropped_inline_html_is_text_and_html_blocks_give_text() -> None:
     found = read_markdown(
         "Text <!-- inline note --> here <b>bold</b>.\n\n<!-- a private\nnote -->\n"
-        "\n<div>Raw</div>\n"
+        '\n<div>Raw</div>\n\n<aside class="pquote">\n  <img src="a.png" alt="avatar">\n'
+        "  Quoted words.\n  <p>— @someone</p>\n<script>steal()</script>\n</aside>\n"
     )
     assert [b.text for b in found.blocks if isinstance(b, ParagraphBlock)] == [
         "Text here <b>bold</b>.",
-        "<div>Raw</div>",
+        "Raw",
+        "Quoted words.",
+        "— @someone",
     ]
 
 

@@ -6,12 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import lxml.html
 import yaml
+from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from publisher.errors import ConfigError
-from publisher.metadata import metadata_fields
+from publisher.metadata import join_names, metadata_fields
 from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.plaintext import is_scene_break
@@ -19,8 +21,9 @@ from publisher.structure.headings import match_heading, title_key
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
-# Raw HTML is recognised only so that comments (authors' notes to themselves) can be
-# dropped; any other tag, "<script>" included, is text to show, never markup to keep.
+# Inline raw HTML is recognised only so that comments (authors' notes to themselves) can
+# be dropped; any other inline tag, "<script>" included, is text to show, never markup to
+# keep. A raw HTML block (a pull quote in an <aside>, a <div>) gives its text alone.
 _PARSER = MarkdownIt("commonmark", {"html": True})
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
@@ -35,7 +38,7 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
     """Return the front matter's metadata fields and the Markdown body after it."""
     m = _FRONT_MATTER.match(text)
     if m is None:
-        return {}, text
+        return _pandoc_title_block(text)
     try:
         data: Any = yaml.safe_load(m.group("yaml") or "")
     except yaml.YAMLError as exc:
@@ -47,7 +50,30 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{name}, line 2: front matter must be key: value pairs")
-    fields = metadata_fields(data, name, _key_lines(m.group("yaml") or "", first_line=2))
+    fields = metadata_fields(
+        data, name, _key_lines(m.group("yaml") or "", first_line=2), strict=False
+    )
+    return fields, text[m.end() :]
+
+
+# pandoc's title block: "% Title", "% Author; Author", "% Date", each line optional
+# (an empty "%" line skips a field); a field may continue on indented lines.
+_TITLE_BLOCK = re.compile(r"\A(?:%[^\n]*\n(?:[ \t]+\S[^\n]*\n)*){1,3}")
+
+
+def _pandoc_title_block(text: str) -> tuple[dict[str, str], str]:
+    m = _TITLE_BLOCK.match(text)
+    if m is None:
+        return {}, text
+    values = [" ".join(field.split()) for field in re.split(r"^%", m.group(), flags=re.M)[1:]]
+    fields: dict[str, str] = {}
+    for key, value in zip(("title", "author", "date"), values, strict=False):
+        if key == "author":
+            value = join_names([a.strip() for a in value.split(";") if a.strip()])
+        if value:
+            fields[key] = value
+    if "date" in fields and not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", fields["date"]):
+        del fields["date"]  # "March 2004" is for people; the EPUB's date must be ISO 8601
     return fields, text[m.end() :]
 
 
@@ -78,11 +104,48 @@ def _blocks(tokens: list[Token]) -> Iterator[Block]:
                 yield BreakBlock()
             elif text.strip():
                 yield ParagraphBlock(text)
-        elif token.type in {"fence", "code_block", "html_block"}:
-            text = " ".join(_COMMENT.sub(" ", token.content).split())
+        elif token.type in {"fence", "code_block"}:
+            text = " ".join(token.content.split())
             if text:
                 yield ParagraphBlock(text)
+        elif token.type == "html_block":
+            yield from (ParagraphBlock(text) for text in html_paragraphs(token.content))
         index += 1
+
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 "
+    "h6 header li ol p pre section table td th tr ul".split()
+)
+
+
+def html_paragraphs(source: str) -> list[str]:
+    """The text of an HTML fragment, one paragraph per block element; scripts, styles,
+    comments and images (their alt text in raw HTML is decoration: "avatar") dropped."""
+    try:
+        root = lxml.html.fragment_fromstring(source, create_parent="div")
+    except etree.ParserError:
+        return []
+    paragraphs: list[list[str]] = [[]]
+
+    def walk(element: lxml.html.HtmlElement) -> None:
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag in {"script", "style", "img"}:
+                paragraphs[-1].append(child.tail or "")
+                continue
+            block = child.tag in _BLOCK_TAGS
+            if block:
+                paragraphs.append([])
+            paragraphs[-1].append(child.text or "")
+            walk(child)
+            if block:
+                paragraphs.append([])
+            paragraphs[-1].append(child.tail or "")
+
+    paragraphs[-1].append(root.text or "")
+    walk(root)
+    texts = (" ".join("".join(parts).split()) for parts in paragraphs)
+    return [t for t in texts if t]
 
 
 def _inline_text(token: Token) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.gutenberg import strip_gutenberg
+from publisher.readers.layout import RawParagraph, split_paragraphs
 from publisher.structure.headings import HeadingMatch, is_title_line, match_heading, soften_caps
 
 _BREAK = re.compile(r"^\s*(?:(?:[*#~\u2042\u00a7\u2022\u00b7+=-]\s*){1,9}|\u2042)\s*$")
@@ -18,7 +19,8 @@ def read_plaintext(text: str) -> ReadResult:
     header, text = strip_gutenberg(text)
     lines = text.split("\n")
     metadata, body_start = _title_block(lines)
-    return ReadResult({**metadata, **header}, tuple(_blocks(_paragraphs(lines[body_start:]))))
+    paragraphs = split_paragraphs(lines[body_start:])
+    return ReadResult({**metadata, **header}, tuple(_blocks(paragraphs)))
 
 
 def is_scene_break(line: str) -> bool:
@@ -69,22 +71,10 @@ def _is_title_candidate(line: str) -> bool:
     return is_title_line(line) and match_heading(line) is None and not is_scene_break(line)
 
 
-def _paragraphs(lines: list[str]) -> Iterator[list[str]]:
-    """Group lines into blank-line separated blocks, each line stripped of indentation."""
-    current: list[str] = []
-    for line in lines:
-        if line.strip():
-            current.append(" ".join(line.split()))
-        elif current:
-            yield current
-            current = []
-    if current:
-        yield current
-
-
-def _blocks(paragraphs: Iterator[list[str]]) -> Iterator[Block]:
+def _blocks(paragraphs: list[RawParagraph]) -> Iterator[Block]:
     pending_label: HeadingMatch | None = None
-    for lines in paragraphs:
+    for paragraph in paragraphs:
+        lines = list(paragraph.lines)
         if pending_label is not None and len(lines) == 1 and _is_title_candidate(lines[0]):
             # "CHAPTER I." then, after a blank line, "THE ROAD": one heading.
             yield HeadingBlock(pending_label.level, lines[0], label=pending_label.label)
@@ -93,7 +83,7 @@ def _blocks(paragraphs: Iterator[list[str]]) -> Iterator[Block]:
         if pending_label is not None:
             yield _heading(pending_label)
             pending_label = None
-        for block in _classify(lines):
+        for block in _classify(lines, paragraph.verse):
             if isinstance(block, _LabelOnly):
                 pending_label = block.found
             else:
@@ -109,13 +99,13 @@ class _LabelOnly:
         self.found = found
 
 
-def _classify(lines: list[str]) -> Iterator[Block | _LabelOnly]:
+def _classify(lines: list[str], verse: bool = False) -> Iterator[Block | _LabelOnly]:
     if all(is_scene_break(line) for line in lines):
         yield BreakBlock()
         return
     first = match_heading(lines[0])
     if first is None:
-        yield ParagraphBlock("\n".join(lines))
+        yield ParagraphBlock("\n".join(lines), verse=verse)
         return
     rest = lines[1:]
     if not rest:
@@ -141,7 +131,7 @@ def _classify(lines: list[str]) -> Iterator[Block | _LabelOnly]:
         # Entries such as "The Keeper's Clock ...... 7" keep their lines for matching.
         yield ParagraphBlock("\n".join(rest))
     else:
-        yield from _classify(rest)
+        yield from _classify(rest, verse)
 
 
 def _heading(found: HeadingMatch) -> HeadingBlock:

@@ -24,7 +24,7 @@ from publisher.model import (
     Sentence,
     Subheading,
 )
-from publisher.structure.contents import block_heading, drop_contents
+from publisher.structure.contents import block_heading, drop_contents, headings_from_contents
 from publisher.structure.sentences import split_sentences
 from publisher.structure.topics import (
     ChapterOptions,
@@ -64,7 +64,7 @@ class _Draft:
 
 def build_book(manuscript: Manuscript, options: ChapterOptions | None = None) -> Book:
     options = options or ChapterOptions()
-    blocks = _mark_closing_note(drop_contents(manuscript.blocks))
+    blocks = _mark_closing_note(drop_contents(headings_from_contents(manuscript.blocks)))
     if _wants_topics(blocks, options):
         blocks = _topic_chapters(blocks, options, manuscript.metadata.title)
     split = _split_levels(blocks)
@@ -76,8 +76,9 @@ def build_book(manuscript: Manuscript, options: ChapterOptions | None = None) ->
 def _wants_topics(blocks: tuple[Block, ...], options: ChapterOptions) -> bool:
     if options.mode != "auto":
         return options.mode == "topics"
-    written = [b for b in blocks if isinstance(b, HeadingBlock) and not b.generated]
-    return len(written) < 2
+    # Topics only where the manuscript has no structure of its own: a heading found by any
+    # means (chapter words, numbers, a contents list, Markdown) is the author's division.
+    return not any(isinstance(b, HeadingBlock) and not b.generated for b in blocks)
 
 
 def _topic_chapters(

@@ -30,6 +30,76 @@ def drop_contents(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     return tuple(b for i, b in enumerate(blocks) if i not in dropped)
 
 
+def headings_from_contents(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Make the lines a contents list names into headings, wherever the body has them.
+
+    "The White Seal" alone on a line is prose to a heading detector that knows chapter
+    words and numbers only; listed in the contents, it is a story's title, whatever its
+    case, trailing full stop or page number there.
+    """
+    for index, block in enumerate(blocks):
+        if isinstance(block, HeadingBlock) and block_heading(block).kind == "contents":
+            entries = _listed_entries(blocks, index + 1)
+            if len(entries) >= 2:
+                return _promote(blocks, index + 1, entries)
+    return blocks
+
+
+_MAX_ENTRY_BLOCKS = 3
+_MAX_ENTRY_WORDS = 16
+
+
+def _listed_entries(blocks: tuple[Block, ...], start: int) -> list[set[Key]]:
+    entries: list[set[Key]] = []
+    for block in blocks[start : start + _MAX_ENTRY_BLOCKS]:
+        if not isinstance(block, ParagraphBlock):
+            break
+        lines = [line for line in block.text.split("\n") if line.strip()]
+        if any(len(line.split()) > _MAX_ENTRY_WORDS for line in lines):
+            break
+        entries += [keys for keys in map(_entry_keys, lines) if keys]
+    return entries
+
+
+def _promote(blocks: tuple[Block, ...], start: int, entries: list[set[Key]]) -> tuple[Block, ...]:
+    """Walk the body and the entries together, in order: an entry may be missing from the
+    body (or the body's heading already known), never found out of order."""
+    result = list(blocks)
+    next_entry = 0
+    promoted = 0
+    for index in range(start + 1, len(blocks)):
+        if next_entry >= len(entries):
+            break
+        block = blocks[index]
+        keys = _block_keys(block)
+        if not keys:
+            continue
+        for ahead in range(next_entry, min(next_entry + 3, len(entries))):
+            if keys & entries[ahead]:
+                if isinstance(block, ParagraphBlock):
+                    result[index] = HeadingBlock(2, _heading_text(block.text))
+                    promoted += 1
+                next_entry = ahead + 1
+                break
+    # A list most of whose entries were not found is not this book's contents.
+    return tuple(result) if promoted and next_entry * 2 >= len(entries) else blocks
+
+
+def _block_keys(block: Block) -> set[Key]:
+    if isinstance(block, HeadingBlock):
+        return _keys(block_heading(block))
+    if isinstance(block, ParagraphBlock) and "\n" not in block.text:
+        words = block.text.split()
+        if 0 < len(words) <= _MAX_ENTRY_WORDS and block.text[-1:] not in ",;":
+            return {("title", title_key(block.text))}
+    return set()
+
+
+def _heading_text(line: str) -> str:
+    line = " ".join(line.split())
+    return line[:-1] if line.endswith(".") and not line.endswith("..") else line
+
+
 def block_heading(block: HeadingBlock) -> HeadingMatch:
     """The kind, label and title of a heading block, its label line taken into account."""
     if block.label is not None:
