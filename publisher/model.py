@@ -9,6 +9,9 @@ SectionKind = Literal[
     "preamble",
     "chapter",
     "part",
+    "act",
+    "scene",
+    "dramatis-personae",
     "prologue",
     "epilogue",
     "interlude",
@@ -73,10 +76,16 @@ class HeadingBlock:
 
 @dataclass(frozen=True)
 class ParagraphBlock:
-    """Running text; in ``verse`` its line breaks ("\n") are the author's and are kept."""
+    """Running text; in ``verse`` its line breaks ("\n") are the author's and are kept.
+
+    In a play, ``speaker`` names who speaks it (as printed: "LORD GORING") and
+    ``direction`` marks a stage direction.
+    """
 
     text: str
     verse: bool = False
+    speaker: str | None = None
+    direction: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,16 +108,26 @@ class Manuscript:
 # --- the book: structured, every narrated unit with a stable id ---
 
 
+SentenceRole = Literal["text", "speaker", "direction"]
+
+
 @dataclass(frozen=True)
 class Sentence:
+    """One narrated unit. A play's speaker label and stage directions are sentences too,
+    so they are highlighted and timed like the speech, and marked for what they are."""
+
     id: str
     text: str
+    role: SentenceRole = "text"
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    """``verse``: each sentence is one of the author's lines, shown on a line of its own."""
+
     id: str
     sentences: tuple[Sentence, ...]
+    verse: bool = False
 
     @property
     def text(self) -> str:

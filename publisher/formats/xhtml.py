@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from lxml import etree
 
 from publisher.formats.labels import label
-from publisher.model import Book, Metadata, Paragraph, SceneBreak, Section, SectionKind, Subheading
+from publisher.model import (
+    Book,
+    Metadata,
+    Paragraph,
+    SceneBreak,
+    Section,
+    SectionKind,
+    SentenceRole,
+    Subheading,
+)
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB = "http://www.idpf.org/2007/ops"
@@ -57,8 +66,13 @@ def section_file(section: Section) -> str:
     return f"{section.id}.xhtml"
 
 
+Z3998 = "z3998: http://www.daisy.org/z3998/2012/vocab/structure/#"
+
+
 def section_document(section: Section, language: str, *, lexicon: bool = False) -> bytes:
     html, body = _document(section.display_title, language, lexicon)
+    if any(s.role in _ROLES for s in section.sentences):
+        html.set(f"{{{EPUB}}}prefix", Z3998)
     wrapper = _sub(body, "section", id=section.id, **{"aria-labelledby": section.heading_id})
     if section.kind in SEMANTICS:
         epub_type, role = SEMANTICS[section.kind]
@@ -175,13 +189,32 @@ def _heading(parent: etree._Element, section: Section) -> None:
         h1.text = section.display_title
 
 
+# A play's parts of speech, as Standard Ebooks marks them (Z39.98 structural semantics).
+_ROLES: dict[SentenceRole, tuple[str, str]] = {
+    "speaker": ("speaker", "z3998:persona"),
+    "direction": ("stage-direction", "z3998:stage-direction"),
+}
+
+
 def _paragraph(parent: etree._Element, paragraph: Paragraph) -> None:
     p = _sub(parent, "p", id=paragraph.id)
+    if paragraph.verse:
+        p.set("class", "verse")
+    elif paragraph.sentences and all(s.role == "direction" for s in paragraph.sentences):
+        p.set("class", "stage-direction")
     previous: etree._Element | None = None
     for sentence in paragraph.sentences:
         if previous is not None:
-            previous.tail = " "
+            if paragraph.verse and previous.get("class") != "speaker":
+                previous.tail = None
+                _sub(p, "br")
+            else:
+                previous.tail = " "
         previous = _sub(p, "span", sentence.text, id=sentence.id)
+        if sentence.role in _ROLES:
+            css_class, epub_type = _ROLES[sentence.role]
+            previous.set("class", css_class)
+            previous.set(f"{{{EPUB}}}type", epub_type)
 
 
 def _scene_break(parent: etree._Element, item: SceneBreak, language: str) -> None:

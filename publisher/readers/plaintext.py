@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
 from publisher.readers.base import ReadResult
+from publisher.readers.drama import mark_speakers
 from publisher.readers.gutenberg import strip_gutenberg
 from publisher.readers.layout import RawParagraph, split_paragraphs
 from publisher.structure.headings import HeadingMatch, is_title_line, match_heading, soften_caps
@@ -20,7 +21,7 @@ def read_plaintext(text: str) -> ReadResult:
     lines = text.split("\n")
     metadata, body_start = _title_block(lines)
     paragraphs = split_paragraphs(lines[body_start:])
-    return ReadResult({**metadata, **header}, tuple(_blocks(paragraphs)))
+    return ReadResult({**metadata, **header}, mark_speakers(tuple(_blocks(paragraphs))))
 
 
 def is_scene_break(line: str) -> bool:
@@ -72,12 +73,17 @@ def _is_title_candidate(line: str) -> bool:
 
 
 def _blocks(paragraphs: list[RawParagraph]) -> Iterator[Block]:
+    summaries = _titles_are_summaries(paragraphs)
     pending_label: HeadingMatch | None = None
     for paragraph in paragraphs:
         lines = list(paragraph.lines)
-        if pending_label is not None and len(lines) == 1 and _is_title_candidate(lines[0]):
+        if pending_label is not None and (
+            (len(lines) == 1 and _is_title_candidate(lines[0]))
+            or (summaries and _is_summary(lines))
+        ):
             # "CHAPTER I." then, after a blank line, "THE ROAD": one heading.
-            yield HeadingBlock(pending_label.level, lines[0], label=pending_label.label)
+            title = " ".join(lines)
+            yield HeadingBlock(pending_label.level, title, label=pending_label.label)
             pending_label = None
             continue
         if pending_label is not None:
@@ -90,6 +96,43 @@ def _blocks(paragraphs: list[RawParagraph]) -> Iterator[Block]:
                 yield block
     if pending_label is not None:
         yield _heading(pending_label)
+
+
+# A chapter's summary under its number ("CHAPITRE I." / "Comment Candide fut élevé dans
+# un beau château, et comment il fut chassé d'icelui.") is its title when the book sets
+# every chapter so; one short first paragraph under one chapter number is not.
+MAX_SUMMARY_WORDS = 40
+_SUMMARY_SHARE = 0.75
+
+
+def _titles_are_summaries(paragraphs: list[RawParagraph]) -> bool:
+    followers = [
+        paragraphs[i + 1].lines
+        for i, paragraph in enumerate(paragraphs[:-1])
+        if len(paragraph.lines) == 1 and _is_label_only(paragraph.lines[0])
+    ]
+    summaries = sum(1 for lines in followers if _is_summary(list(lines)))
+    return len(followers) >= 3 and summaries >= len(followers) * _SUMMARY_SHARE
+
+
+def _is_label_only(line: str) -> bool:
+    found = match_heading(line)
+    return found is not None and found.title is None and found.number is not None
+
+
+def _is_summary(lines: list[str]) -> bool:
+    text = " ".join(lines)
+    ends = len(re.findall(r"[.!?](?:\s|$)", text))
+    return (
+        len(lines) <= 3
+        and len(text.split()) <= MAX_SUMMARY_WORDS
+        and ends == 1
+        and text[-1:] in ".!?"
+        and (match_heading(lines[0]) or _NO_NUMBER).number is None  # "Conclusion." may be one
+    )
+
+
+_NO_NUMBER = HeadingMatch("chapter", None, None, None, 2)
 
 
 class _LabelOnly:
@@ -108,6 +151,12 @@ def _classify(lines: list[str], verse: bool = False) -> Iterator[Block | _LabelO
         yield ParagraphBlock("\n".join(lines), verse=verse)
         return
     rest = lines[1:]
+    listed = sum(1 for line in lines if match_heading(line) is not None)
+    if listed >= 2 and listed < len(lines) and first.kind != "contents":
+        # "ACT I.  The Octagon Room ..." / "Square." / "ACT II.  ...": a list of the
+        # play's scenes (or a contents list run into its page numbers), not headings.
+        yield ParagraphBlock("\n".join(lines), verse=True)
+        return
     if not rest:
         yield (
             _LabelOnly(first)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from publisher.model import Paragraph, SceneBreak, Section, Subheading
-from publisher.structure.headings import match_heading, soften_caps
+from publisher.structure.headings import heading_number, match_heading, soften_caps
 
 UtteranceKind = Literal["heading", "subheading", "sentence"]
 
@@ -78,7 +78,8 @@ def announcement(section: Section) -> str:
     parts: list[str] = []
     if section.label:
         found = match_heading(section.label)
-        if found is not None and found.number is not None and found.kind in {"chapter", "part"}:
+        numbered_last = heading_number(section.label.split()[-1]) is not None
+        if found is not None and found.number is not None and numbered_last:
             keyword = section.label.split()[0].capitalize() if " " in section.label else ""
             parts.append(f"{keyword} {found.number}".strip())
         else:
@@ -91,7 +92,12 @@ def announcement(section: Section) -> str:
 def _paragraph(paragraph: Paragraph, first_pause: int, pauses: Pauses) -> list[Utterance]:
     return [
         Utterance(
-            s.id, s.text, "sentence", first_pause if n == 0 else pauses.sentence, paragraph.id
+            s.id,
+            # Capitals would be spelled out as letters: "LORD" is not an acronym.
+            soften_caps(s.text) if s.role == "speaker" else s.text,
+            "sentence",
+            first_pause if n == 0 else pauses.sentence,
+            paragraph.id,
         )
         for n, s in enumerate(paragraph.sentences)
     ]

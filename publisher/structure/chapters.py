@@ -22,6 +22,7 @@ from publisher.model import (
     Section,
     SectionKind,
     Sentence,
+    SentenceRole,
     Subheading,
 )
 from publisher.structure.contents import block_heading, drop_contents, headings_from_contents
@@ -34,7 +35,7 @@ from publisher.structure.topics import (
 )
 
 BODY_KINDS: frozenset[SectionKind] = frozenset(
-    {"chapter", "part", "prologue", "epilogue", "interlude", "conclusion"}
+    {"chapter", "part", "act", "scene", "prologue", "epilogue", "interlude", "conclusion"}
 )
 BACK_KINDS: frozenset[SectionKind] = frozenset(
     {
@@ -179,8 +180,12 @@ def _drafts(blocks: tuple[Block, ...], split: tuple[int, ...]) -> list[_Draft]:
     drafts: list[_Draft] = []
     heading: HeadingBlock | None = None
     body: list[Block] = []
+    top_seen = False
     for block in blocks:
-        if isinstance(block, HeadingBlock) and block.level in split:
+        # Before the first top-level heading ("FIRST ACT", "Part One"), any heading starts a
+        # section: "The Persons of the Play" or a preface is front matter, not a subheading.
+        if isinstance(block, HeadingBlock) and (block.level in split or not top_seen):
+            top_seen = top_seen or block.level == split[0]
             if heading is not None or _has_text(body):
                 drafts.append(_Draft(heading, _depth(heading, split), tuple(body)))
             heading, body = block, []
@@ -212,7 +217,8 @@ def _is_container(blocks: tuple[Block, ...], start: int, top: int, inner: int) -
     for block in blocks[start + 1 :]:
         if isinstance(block, HeadingBlock):
             if block.level == inner:
-                return block_heading(heading).kind == "part" or words <= _MAX_CONTAINER_WORDS
+                kind = block_heading(heading).kind
+                return kind in {"part", "act"} or words <= _MAX_CONTAINER_WORDS
             if block.level <= top:
                 return False
         elif not isinstance(block, BreakBlock):
@@ -221,7 +227,9 @@ def _is_container(blocks: tuple[Block, ...], start: int, top: int, inner: int) -
 
 
 def _depth(heading: HeadingBlock | None, split: tuple[int, ...]) -> int:
-    return 0 if heading is None else split.index(heading.level)
+    if heading is None or heading.level not in split:
+        return 0  # front matter before the first top-level heading
+    return split.index(heading.level)
 
 
 def _has_text(blocks: list[Block]) -> bool:
@@ -293,12 +301,39 @@ def _content(
             level = min(6, max(2, 1 + block.level - deepest))
             yield Subheading(f"{section_id}-h{subheadings:02d}", level, text)
         else:
-            sentences = split_sentences(block.text, language)
-            if not sentences:
+            units = _units(block, language)
+            if not units:
                 continue
             paragraphs += 1
             paragraph_id = f"{section_id}-p{paragraphs:03d}"
             yield Paragraph(
                 paragraph_id,
-                tuple(Sentence(f"{paragraph_id}-s{n:02d}", s) for n, s in enumerate(sentences, 1)),
+                tuple(
+                    Sentence(f"{paragraph_id}-s{n:02d}", text, role)
+                    for n, (text, role) in enumerate(units, 1)
+                ),
+                block.verse,
             )
+
+
+def _units(block: ParagraphBlock, language: str) -> list[tuple[str, SentenceRole]]:
+    """A paragraph's sentences (a verse paragraph's lines), after its speaker's name."""
+    units: list[tuple[str, SentenceRole]] = []
+    if block.speaker:
+        units.append((f"{block.speaker}.", "speaker"))
+    text = block.text
+    opening = _OPENING_DIRECTION.match(text)
+    if opening is not None and not block.direction:
+        # "LADY CHILTERN.  [Kisses him.]  It is love, Robert."
+        units.append((" ".join(opening.group().split()), "direction"))
+        text = text[opening.end() :]
+    role: SentenceRole = "direction" if block.direction else "text"
+    if block.verse:
+        pieces = [" ".join(line.split()) for line in text.split("\n")]
+    else:
+        pieces = split_sentences(text, language)
+    units += [(piece, role) for piece in pieces if piece]
+    return units
+
+
+_OPENING_DIRECTION = re.compile(r"^\s*\[[^\[\]]{1,300}\]\s*(?=\S)")

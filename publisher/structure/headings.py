@@ -37,11 +37,27 @@ _WORD_NUMBER = (
     r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|last)"
 )
 _NUMBER = rf"(?:\d{{1,4}}|{_ROMAN}|{_WORD_NUMBER})"
-_SEP = r"\s*(?:[.:\-\u2013\u2014]\s*|\s+)"
+_SEP = r"\s*(?:[.:\-\u2013\u2014]+\s*|\s+)"
 
+# Chapter words in the languages whose books libraries hold most, by what they divide.
+_KEYWORDS: dict[str, HeadingKind] = {
+    **dict.fromkeys(
+        "chapter chapitre kapitel capítulo capitulo capitolo hoofdstuk".split(), "chapter"
+    ),
+    **dict.fromkeys("part book volume livre partie teil buch libro parte".split(), "part"),
+    **dict.fromkeys("act acte akt acto atto".split(), "act"),
+    **dict.fromkeys("scene scène szene escena scena".split(), "scene"),
+}
+_LEVELS: dict[HeadingKind, int] = {"part": 1, "act": 1}
+_KEYWORD = "|".join(sorted(_KEYWORDS, key=len, reverse=True))
 _NUMBERED = re.compile(
-    rf"^(?P<label>(?P<kw>chapter|part|book|volume)\s+(?:the\s+)?(?P<num>{_NUMBER}))"
+    rf"^(?P<label>(?P<kw>{_KEYWORD})\s+(?:the\s+)?(?P<num>{_NUMBER}))"
     rf"(?:{_SEP}(?P<title>\S.*?))?\s*[.:]?$",
+    re.IGNORECASE,
+)
+# "FIRST ACT", "Second Part": the ordinal before the word.
+_ORDINAL_FIRST = re.compile(
+    rf"^(?P<label>(?P<num>{'|'.join(_ORDINALS[1:])}|last)\s+(?P<kw>{_KEYWORD}))\s*[.:]?$",
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(
@@ -50,9 +66,24 @@ _BARE_NUMBER = re.compile(
 
 _NAMED: dict[str, HeadingKind] = {
     "prologue": "prologue",
+    "induction": "prologue",
     "epilogue": "epilogue",
+    "dramatis personae": "dramatis-personae",
+    "persons of the play": "dramatis-personae",
+    "the persons of the play": "dramatis-personae",
+    "persons represented": "dramatis-personae",
+    "the persons represented": "dramatis-personae",
+    "cast of characters": "dramatis-personae",
+    "personnages": "dramatis-personae",
     "interlude": "interlude",
     "preface": "preface",
+    "préface": "preface",
+    "avant-propos": "foreword",
+    "vorwort": "foreword",
+    "einleitung": "introduction",
+    "prólogo": "prologue",
+    "épilogue": "epilogue",
+    "nachwort": "afterword",
     "foreword": "foreword",
     "forward": "foreword",
     "introduction": "introduction",
@@ -89,11 +120,16 @@ _NAMED_RE = re.compile(
     + r")(?:\s+(?P<suffix>[A-Z0-9]{1,4}|"
     + _ROMAN
     + r"))?"
+    # "Preface to the Second Edition", "Préface de l'Éditeur": whose or which one.
+    + r"(?P<whose>\s+(?:to|of|by|for|de|du|des|von|zur|zum|del|della)\s\S.{0,60}?"
+    + r"|\s+d['\u2019]\S.{0,60}?)?"
     + r"(?:\s*[.:\-\u2013\u2014]\s*(?P<title>\S.*?))?\s*[.:]?$",
     re.IGNORECASE,
 )
 
 MAX_HEADING_WORDS = 14
+_WHOSE_KINDS = frozenset({"preface", "foreword", "introduction", "afterword", "prologue"})
+MAX_BARE_NUMBER = 200
 _SMALL_WORDS = frozenset(
     "a an and as at but by for from in into nor of on or the to with upon de la le von van".split()
 )
@@ -110,15 +146,20 @@ class HeadingMatch:
 
 def match_heading(line: str) -> HeadingMatch | None:
     """Return what a plain-text line is as a heading, or None when it reads as prose."""
-    line = " ".join(line.split())
+    # A note marker on a heading ("CHAPITRE XXII[1].") is no part of its name.
+    line = " ".join(_NOTE_MARK.sub("", line).split())
     if not line or len(line.split()) > MAX_HEADING_WORDS or len(line) > 120:
         return None
     return (
         _match_numbered(line)
+        or _match_ordinal_first(line)
         or _match_named(line)
         or _match_bare_number(line)
         or _match_decimal_section(line)
     )
+
+
+_NOTE_MARK = re.compile(r"\[(?:\d{1,3}|[a-z])\]")
 
 
 def describe_heading(text: str) -> HeadingMatch:
@@ -134,6 +175,8 @@ def is_title_line(line: str) -> bool:
     line = " ".join(line.split())
     if not line or len(line.split()) > MAX_HEADING_WORDS or len(line) > 100:
         return False
+    if line.rstrip(".:").lower() in _KEYWORDS:
+        return False  # "SCENE" alone under "FIRST ACT" introduces the setting
     if line[-1] in ",;" or (line[-1] in ".!?" and not line.isupper()):
         return False
     return line[0].isupper() or line[0].isdigit() or line[0] in "\"'\u201c\u2018("
@@ -185,15 +228,23 @@ def _match_numbered(line: str) -> HeadingMatch | None:
     title = m.group("title")
     if title is not None and not _is_heading_title(title, needs_separator=_bare_gap(m)):
         return None
-    keyword = m.group("kw").lower()
-    kind: HeadingKind = "part" if keyword in {"part", "book", "volume"} else "chapter"
+    kind = _KEYWORDS[m.group("kw").lower()]
     return HeadingMatch(
         kind,
         _clean(m.group("label")),
         _clean(title),
         heading_number(m.group("num")),
-        1 if kind == "part" else 2,
+        _LEVELS.get(kind, 2),
     )
+
+
+def _match_ordinal_first(line: str) -> HeadingMatch | None:
+    m = _ORDINAL_FIRST.match(line)
+    if m is None:
+        return None
+    kind = _KEYWORDS[m.group("kw").lower()]
+    number = heading_number(m.group("num"))
+    return HeadingMatch(kind, _clean(m.group("label")), None, number, _LEVELS.get(kind, 2))
 
 
 def _match_named(line: str) -> HeadingMatch | None:
@@ -205,7 +256,14 @@ def _match_named(line: str) -> HeadingMatch | None:
         return None
     key = m.group("label").lower().replace("\u2019", "'")
     kind = _NAMED.get(key) or _NAMED[key.replace("'", "")]
-    label = _clean(m.group("label") + (f" {m.group('suffix')}" if m.group("suffix") else ""))
+    whose = m.group("whose")
+    if whose and (kind not in _WHOSE_KINDS or not _names_whose(whose)):
+        return None  # "Notes of a traveller", "Introduction to the method is simple." are prose
+    label = _clean(
+        m.group("label")
+        + (f" {m.group('suffix')}" if m.group("suffix") else "")
+        + (m.group("whose") or "")
+    )
     if label is not None and label.isupper() and len(line) > len(label) + 3 and title is None:
         return None
     return HeadingMatch(kind, label, _clean(title), None, 2)
@@ -232,14 +290,21 @@ def _match_decimal_section(line: str) -> HeadingMatch | None:
 
 def _match_bare_number(line: str) -> HeadingMatch | None:
     m = _BARE_NUMBER.match(line)
-    if m is None:
-        return None
+    if m is None or (heading_number(m.group("num")) or 0) > MAX_BARE_NUMBER:
+        return None  # "MDCCCXXIX" on a title page is a year
     title = m.group("title")
     if title is not None and not _is_heading_title(title, needs_separator=True):
         return None
     return HeadingMatch(
         "chapter", m.group("label"), _clean(title), heading_number(m.group("num")), 2
     )
+
+
+def _names_whose(text: str) -> bool:
+    """ "to the Second Edition", "de l'Éditeur": capitalised, as a title is."""
+    words = re.findall(r"[^\W\d_][\w'\u2019-]*", re.sub(r"\b[dl]['\u2019]", "", text.strip()))
+    major = [w for w in words[1:] if w.lower() not in _SMALL_WORDS]
+    return bool(major) and all(w[0].isupper() for w in major)
 
 
 def _bare_gap(m: re.Match[str]) -> bool:
