@@ -97,12 +97,21 @@ Block = HeadingBlock | ParagraphBlock | BreakBlock
 
 
 @dataclass(frozen=True)
+class DetectedLanguage:
+    """A language told from the text, for a manuscript that declared none."""
+
+    language: str  # an ISO 639-1 code, as BCP 47's primary subtag
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Manuscript:
     metadata: Metadata
     blocks: tuple[Block, ...]
     source_name: str
     encoding: str = "utf-8"
     cover: Image | None = None
+    detected_language: DetectedLanguage | None = None
 
 
 # --- the book: structured, every narrated unit with a stable id ---

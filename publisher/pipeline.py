@@ -22,7 +22,7 @@ from publisher.formats.playlist import Track, m3u8
 from publisher.formats.verify import verify_epub
 from publisher.formats.xhtml import section_file
 from publisher.metadata import load_chapter_titles
-from publisher.model import Book, Manuscript, book_text
+from publisher.model import Book, DetectedLanguage, Manuscript, book_text
 from publisher.narration import (
     AudioSettings,
     ChapterFile,
@@ -57,6 +57,7 @@ class BuildReport:
     cache_enabled: bool
     audio_profile: str
     one_files: tuple[str, ...] = ()  # chapters.json, the M4B (or its parts), the single MP3
+    detected_language: DetectedLanguage | None = None  # when the manuscript declared none
 
     @property
     def chapters(self) -> tuple[ChapterFile, ...]:
@@ -80,6 +81,12 @@ class BuildReport:
             "subtitle": meta.subtitle,
             "author": meta.author,
             "language": meta.language,
+            "language_detected": {
+                "language": self.detected_language.language,
+                "confidence": self.detected_language.confidence,
+            }
+            if self.detected_language
+            else None,
             "identifier": book_identifier(meta),
             "source": self.source,
             "source_encoding": self.encoding,
@@ -304,4 +311,5 @@ def _report(
         config.cache_dir is not None and narrator is not None,
         config.audio_profile,
         tuple(one_files),
+        manuscript.detected_language,
     )

@@ -10,9 +10,10 @@ from pathlib import Path
 from publisher.errors import ConfigError, InputError
 from publisher.files import read_side_file
 from publisher.metadata import load_book_toml, resolve_metadata, title_from_filename
-from publisher.model import Image, Manuscript, ParagraphBlock
+from publisher.model import Block, DetectedLanguage, Image, Manuscript, ParagraphBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.decoding import decode
+from publisher.readers.language import detect_language
 from publisher.readers.markdown import read_markdown
 from publisher.readers.plaintext import read_plaintext
 
@@ -49,13 +50,36 @@ def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = Non
         found.metadata,
         load_book_toml(path),
     ]
+    detected = None
+    if not any(layer.get("language") for layer in layers):
+        detected = _detect_language(found.blocks, path.name)
+        if detected is not None:
+            layers.append({"language": detected.language})
     metadata = resolve_metadata(layers, title_from_filename(path))
     cover = None
     if metadata.cover:
         cover_path = path.parent / metadata.cover
         metadata = replace(metadata, cover=str(cover_path))
         cover = read_cover(cover_path)
-    return Manuscript(metadata, found.blocks, path.name, decoded.encoding, cover)
+    return Manuscript(metadata, found.blocks, path.name, decoded.encoding, cover, detected)
+
+
+def _detect_language(blocks: tuple[Block, ...], name: str) -> DetectedLanguage | None:
+    detected = detect_language(b.text for b in blocks if isinstance(b, ParagraphBlock))
+    if detected is None:
+        log.warning(
+            "%s declares no language and its text does not say clearly; reading it as "
+            "English (pass --language or add language to the metadata)",
+            name,
+        )
+    else:
+        log.info(
+            "%s declares no language; detected %s (%.0f %% sure)",
+            name,
+            detected.language,
+            detected.confidence * 100,
+        )
+    return detected
 
 
 def read_cover(path: Path) -> Image:

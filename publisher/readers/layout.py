@@ -69,7 +69,7 @@ def split_paragraphs(lines: Sequence[str]) -> list[RawParagraph]:
     paragraphs: list[RawParagraph] = []
     for block in _blocks(lines):
         if layout == "lines":
-            paragraphs += [RawParagraph((_clean(line),)) for line in block]
+            paragraphs += [RawParagraph((strip_emphasis(_clean(line)),)) for line in block]
         elif layout == "blank":
             paragraphs.append(_paragraph(block, width, margin))
         else:
@@ -80,7 +80,20 @@ def split_paragraphs(lines: Sequence[str]) -> list[RawParagraph]:
 
 
 def _paragraph(block: list[str], width: int, margin: int) -> RawParagraph:
-    return RawParagraph(tuple(_clean(line) for line in block), _is_verse(block, width, margin))
+    lines = strip_emphasis("\n".join(_clean(line) for line in block)).split("\n")
+    return RawParagraph(tuple(lines), _is_verse(block, width, margin))
+
+
+# Plain text marks italics with _underscores_ (Gutenberg) or *asterisks*; the marks are
+# typography, never words to show in a title or to say. Each pair hugs its words.
+_EMPHASIS = re.compile(
+    r"(?<![\w*_])([_*])(?=[^\s_*])((?:(?!\1).)+?)(?<=[^\s_*])\1(?![\w*_])", re.DOTALL
+)
+
+
+def strip_emphasis(text: str) -> str:
+    """ "_The Country of the Saints._" becomes "The Country of the Saints."."""
+    return _EMPHASIS.sub(r"\2", text)
 
 
 def _is_verse(block: list[str], width: int, margin: int) -> bool:

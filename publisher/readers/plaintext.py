@@ -21,7 +21,8 @@ def read_plaintext(text: str) -> ReadResult:
     lines = text.split("\n")
     metadata, body_start = _title_block(lines)
     paragraphs = split_paragraphs(lines[body_start:])
-    return ReadResult({**metadata, **header}, mark_speakers(tuple(_blocks(paragraphs))))
+    blocks = _lists_in_prose(tuple(_blocks(paragraphs)))
+    return ReadResult({**metadata, **header}, mark_speakers(blocks))
 
 
 def is_scene_break(line: str) -> bool:
@@ -187,3 +188,64 @@ def _heading(found: HeadingMatch) -> HeadingBlock:
     if found.title is None:
         return HeadingBlock(found.level, found.label or "", label=None)
     return HeadingBlock(found.level, found.title, label=found.label)
+
+
+# "4. Knowledge of Politics.--Feeble.": a sentence ends inside it, so it is an item.
+_INNER_STOP = re.compile(r"[.!?;:](?:--|\u2014|\s)")
+MIN_LIST_ITEMS = 3
+MAX_ITEM_WORDS = 60
+
+
+def _lists_in_prose(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Numbered lines in running text are list items, not chapters.
+
+    A run of numbered "headings" counting up, each with at most one short paragraph
+    under it, whose numbers no later heading repeats (else it is a contents list).
+    """
+    result = list(blocks)
+    numbered = [i for i, b in enumerate(blocks) if _arabic(b) is not None]
+    for index in numbered:
+        block = blocks[index]
+        assert isinstance(block, HeadingBlock)
+        if _INNER_STOP.search(block.text):
+            result[index] = _item(block)
+    for run in _runs(blocks, numbered):
+        later = {_arabic(b) for b in blocks[run[-1] + 1 :]}
+        if len(run) >= MIN_LIST_ITEMS and not later & {_arabic(blocks[i]) for i in run}:
+            for index in run:
+                result[index] = _item(blocks[index])
+    return tuple(result)
+
+
+def _runs(blocks: tuple[Block, ...], numbered: list[int]) -> Iterator[list[int]]:
+    run: list[int] = []
+    for index in numbered:
+        if run and _follows(blocks, run[-1], index):
+            run.append(index)
+            continue
+        if run:
+            yield run
+        run = [index]
+    if run:
+        yield run
+
+
+def _follows(blocks: tuple[Block, ...], before: int, after: int) -> bool:
+    between = blocks[before + 1 : after]
+    short = all(
+        isinstance(b, ParagraphBlock) and len(b.text.split()) <= MAX_ITEM_WORDS for b in between
+    )
+    return (
+        len(between) <= 1 and short and _arabic(blocks[after]) == (_arabic(blocks[before]) or 0) + 1
+    )
+
+
+def _arabic(block: Block) -> int | None:
+    if isinstance(block, HeadingBlock) and block.label and block.label.isdigit():
+        return int(block.label)
+    return None
+
+
+def _item(block: Block) -> Block:
+    assert isinstance(block, HeadingBlock)
+    return ParagraphBlock(f"{block.label}. {block.text}")
