@@ -32,6 +32,8 @@ def test_a_3000_word_article_gets_a_handful_of_titled_chapters_and_back_matter(
     assert chapters[-1]["kind"] == "about-the-author" and chapters[-1]["matter"] == "back"
     titles = [c["title"] for c in chapters]
     assert len(set(titles)) == len(titles)
+    # Titles an editor would pick, not one template filled in ("X and the Y").
+    assert sum(" and the " in t for t in titles) <= 1, titles
     assert all(c["title_generated"] for c in chapters)
     for section, chapter in zip(report.book.sections, body, strict=False):
         words = chapter["title"].split()

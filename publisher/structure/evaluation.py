@@ -25,12 +25,13 @@ class Score:
 
 def labelled_texts(labels_dir: Path, *text_dirs: Path) -> list[tuple[Path, Path]]:
     """Each ``NAME.boundaries.json`` in ``labels_dir`` with its ``NAME.txt``, looked for in
-    ``text_dirs`` and then beside the labels."""
+    ``text_dirs`` and then beside the labels; labels whose text is nowhere are left out."""
     pairs = []
     for labels in sorted(labels_dir.glob("*.boundaries.json")):
         name = labels.name.removesuffix(".boundaries.json") + ".txt"
-        text = next(d / name for d in (*text_dirs, labels_dir) if (d / name).exists())
-        pairs.append((text, labels))
+        text = next((d / name for d in (*text_dirs, labels_dir) if (d / name).exists()), None)
+        if text is not None:  # a corpus text may not be on this machine
+            pairs.append((text, labels))
     return pairs
 
 

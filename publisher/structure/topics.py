@@ -221,7 +221,8 @@ The A An And But In On At It He She They We I His Her Their This That These Thos
 When While If So Not No Yes Nobody Everyone Some Many Most Several Over Under After Before
 One Two Three Four Five Six Seven Eight Nine Ten Monday Tuesday Wednesday Thursday Friday
 Saturday Sunday January February March April May June July August September October November
-December Mr Mrs Ms Dr Why What Who How Where Even Only Both Each Every Between Across Around
+December Mr Mrs Ms Dr Prof Rev Gen Col Capt Sir Lady Lord St
+Why What Who How Where Even Only Both Each Every Between Across Around
 By For From With Without To Of As Yet Still Nor Or Its Our My Your European English Irish
 """.split()
 )
@@ -233,8 +234,8 @@ def make_titles(parts: Sequence[Sequence[str]], avoid: Sequence[str] = ()) -> li
     term_counts = [_stem_counts(_content_terms(" ".join(part))) for part in parts]
     titles: list[str] = []
     used = {a.casefold() for a in avoid}
-    for index in range(len(parts)):
-        candidates = _candidates(index, name_counts, term_counts)
+    for index, part in enumerate(parts):
+        candidates = _candidates(index, " ".join(part), name_counts, term_counts)
         title = next((c for c in candidates if c.casefold() not in used), f"Part {index + 1}")
         used.add(title.casefold())
         titles.append(title)
@@ -300,23 +301,54 @@ def _distinctive(index: int, counts: list[Counter[str]]) -> list[tuple[float, st
     return sorted(scored, key=lambda s: (-s[0], s[1]))
 
 
-def _candidates(index: int, names: list[Counter[str]], terms: list[Counter[str]]) -> list[str]:
+def _candidates(
+    index: int, text: str, names: list[Counter[str]], terms: list[Counter[str]]
+) -> list[str]:
+    """Titles as an editor picks them: a phrase of the part's own that joins its most
+    distinctive subject to its most distinctive name ("The Road to Diyala", "Refugees in
+    Baghdad"), else that name, else the subject."""
     top_names = [n for score, n in _distinctive(index, names) if score > 0 and names[index][n] > 1]
     top_terms = [t for score, t in _distinctive(index, terms) if score > 0 and terms[index][t] > 1]
-    candidates = []
-    for name in top_names[:3]:
-        for term in top_terms[:3]:
-            if term not in name.lower():
-                candidates.append(f"{name} and the {term.capitalize()}")
-        candidates.append(name)
-    for first, second in itertools.pairwise(top_terms[:4]):
-        candidates.append(f"The {first.capitalize()} and the {second.capitalize()}")
+    candidates = [
+        phrase
+        for term in top_terms[:3]
+        for name in [*top_names[:3], None]
+        if (phrase := _phrase(text, term, name)) is not None
+    ]
+    candidates += [n for n in top_names[:2] if " " in n]  # "Margaret Devlin"
     # A part that repeats no distinctive word still has its most distinctive ones.
     once = [t for score, t in _distinctive(index, terms) if score > 0][:2]
-    if len(once) == 2:
-        candidates.append(f"The {once[0].capitalize()} and the {once[1].capitalize()}")
-    candidates += [f"The {term.capitalize()}" for term in once]
-    return [c for c in candidates if 2 <= len(c.split()) <= 6]
+    candidates += [f"The {term.capitalize()}" for term in [*top_terms[:2], *once]]
+    candidates += top_names[:2]  # a bare "Bridget" says least
+    return [c for c in candidates if 1 <= len(c.split()) <= 6]
+
+
+_LINKS = r"(?:of|in|at|to|from|on|for|near|across|over|under|beyond)"
+
+
+_PROPER = r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2}"
+
+
+def _phrase(text: str, term: str, name: str | None) -> str | None:
+    """ "the road to Diyala" or "Diyala's road", as the text itself puts them; with no
+    name given, the term joined to whatever proper name the text joins it to."""
+    stem = re.escape(term.rstrip("s"))
+    proper = re.escape(name) if name else _PROPER
+    found = re.search(
+        rf"\b(?:the\s+)?(?i:{stem})\w*\s+{_LINKS}\s+(?:the\s+)?{proper}\b", text
+    ) or re.search(rf"\b{proper}['\u2019]s\s+(?i:{stem})\w*\b", text)
+    return _title_case(found.group()) if found else None
+
+
+_SMALL = frozenset("a an and the of in at to from on for near across over under beyond".split())
+
+
+def _title_case(phrase: str) -> str:
+    words = phrase.split()
+    return " ".join(
+        w if (i and w.lower() in _SMALL) or w[:1].isupper() else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
+    )
 
 
 # --- closing notes ----------------------------------------------------------------------
