@@ -118,11 +118,11 @@ def read_gutenberg(text: str) -> Stripped:
 
 def _header_end(text: str) -> tuple[int, str] | None:
     limit = int(len(text) * _HEADER_SHARE)
-    start = _START.search(text, 0, limit)
-    if start is not None:
+    start = _START.search(text)
+    if start is not None and start.start() < limit:
         return start.end(), "START marker"
-    small_print = _SMALL_PRINT_END.search(text, 0, limit)
-    if small_print is not None:
+    small_print = _SMALL_PRINT_END.search(text)
+    if small_print is not None and small_print.start() < limit:
         return small_print.end(), "1990s Small Print licence"
     return None
 

@@ -248,4 +248,6 @@ def _arabic(block: Block) -> int | None:
 
 def _item(block: Block) -> Block:
     assert isinstance(block, HeadingBlock)
-    return ParagraphBlock(f"{block.label}. {block.text}")
+    # The heading's text lost its closing full stop; the item is a sentence again.
+    text = block.text if block.text[-1:] in ".!?" else f"{block.text}."
+    return ParagraphBlock(f"{block.label}. {text}")

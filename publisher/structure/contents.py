@@ -57,6 +57,10 @@ def _listed_entries(blocks: tuple[Block, ...], start: int) -> list[set[Key]]:
         lines = [line for line in block.text.split("\n") if line.strip()]
         if any(len(line.split()) > _MAX_ENTRY_WORDS for line in lines):
             break
+        # After the list's first block, a lone line without a page number is where the
+        # book begins.
+        if entries and len(lines) == 1 and not _PAGE_NUMBER.search(lines[0]):
+            break
         entries += [keys for keys in map(_entry_keys, lines) if keys]
     return entries
 
