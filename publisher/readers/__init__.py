@@ -13,7 +13,7 @@ from publisher.metadata import load_book_toml, resolve_metadata, title_from_file
 from publisher.model import Block, DetectedLanguage, Image, Manuscript, ParagraphBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.decoding import decode
-from publisher.readers.language import detect_language
+from publisher.readers.language import MIN_WORDS, detect_language
 from publisher.readers.markdown import read_markdown
 from publisher.readers.plaintext import read_plaintext
 
@@ -65,8 +65,11 @@ def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = Non
 
 
 def _detect_language(blocks: tuple[Block, ...], name: str) -> DetectedLanguage | None:
-    detected = detect_language(b.text for b in blocks if isinstance(b, ParagraphBlock))
-    if detected is None:
+    texts = [b.text for b in blocks if isinstance(b, ParagraphBlock)]
+    detected = detect_language(texts)
+    if detected is None and sum(len(t.split()) for t in texts) < MIN_WORDS:
+        log.info("%s declares no language and is too short to tell; reading it as English", name)
+    elif detected is None:
         log.warning(
             "%s declares no language and its text does not say clearly; reading it as "
             "English (pass --language or add language to the metadata)",
