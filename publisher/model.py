@@ -79,13 +79,15 @@ class ParagraphBlock:
     """Running text; in ``verse`` its line breaks ("\n") are the author's and are kept.
 
     In a play, ``speaker`` names who speaks it (as printed: "LORD GORING") and
-    ``direction`` marks a stage direction.
+    ``direction`` marks a stage direction. ``emphasised``: the source set it wholly in
+    italics (a play's setting, a letter, an epigraph).
     """
 
     text: str
     verse: bool = False
     speaker: str | None = None
     direction: bool = False
+    emphasised: bool = False
 
 
 @dataclass(frozen=True)

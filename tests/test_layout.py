@@ -217,3 +217,23 @@ def test_numbered_items_in_prose_are_paragraphs_and_emphasis_marks_go() -> None:
     assert "1. Knowledge of Literature.--Nil." in texts
     assert texts[-1] == "An arid desert lies there."
     assert strip_emphasis("snake_case and 2 * 3 * 4") == "snake_case and 2 * 3 * 4"
+
+
+def test_a_play_with_names_alone_above_speeches_and_italic_settings() -> None:
+    names = ["HARGREAVES", "MRS. PELL", "THE CURATE"] * 8
+    speeches = "\n\n".join(
+        f"{name}.\n\n[_Turning._] Speech {n} of the evening, said plainly."
+        for n, name in enumerate(names)
+    )
+    text = (
+        "  THE FIRST ACT\n\n\n_The scene is a parlour with a piano._\n\n"
+        "  [_HARGREAVES is at the window, and does not turn round\n  as they come in._\n\n"
+        f"{speeches}\n"
+    )
+    blocks = mark_speakers(read_plaintext(text).blocks)
+    assert isinstance(blocks[0], HeadingBlock) and blocks[0].text == "THE FIRST ACT"
+    paragraphs = [b for b in blocks if isinstance(b, ParagraphBlock)]
+    assert [p.direction for p in paragraphs[:2]] == [True, True]
+    speech = paragraphs[2:]
+    assert [p.speaker for p in speech] == names
+    assert speech[0].text == "[Turning.] Speech 0 of the evening, said plainly."

@@ -67,17 +67,21 @@ def section_file(section: Section) -> str:
 
 
 Z3998 = "z3998: http://www.daisy.org/z3998/2012/vocab/structure/#"
+# Kinds that DPUB-ARIA has no role for, named in the Z39.98 structural vocabulary only.
+Z3998_KINDS: dict[SectionKind, str] = {"dramatis-personae": "z3998:dramatis-personae"}
 
 
 def section_document(section: Section, language: str, *, lexicon: bool = False) -> bytes:
     html, body = _document(section.display_title, language, lexicon)
-    if any(s.role in _ROLES for s in section.sentences):
+    if section.kind in Z3998_KINDS or any(s.role in _ROLES for s in section.sentences):
         html.set(f"{{{EPUB}}}prefix", Z3998)
     wrapper = _sub(body, "section", id=section.id, **{"aria-labelledby": section.heading_id})
     if section.kind in SEMANTICS:
         epub_type, role = SEMANTICS[section.kind]
         wrapper.set(f"{{{EPUB}}}type", epub_type)
         wrapper.set("role", role)
+    elif section.kind in Z3998_KINDS:
+        wrapper.set(f"{{{EPUB}}}type", Z3998_KINDS[section.kind])
     _heading(wrapper, section)
     for item in section.content:
         if isinstance(item, Paragraph):

@@ -18,7 +18,8 @@ _NAME = r"(?:[A-Z][A-Z'\u2019-]*\.?\s+){0,4}[A-Z][A-Z'\u2019-]+"
 # "LORD GORING.  My dear Robert", "MRS. CHEVELEY [Smiling.]  No, lady Markby".
 _LEADING = re.compile(rf"^(?P<name>{_NAME})(?:\.\s+|\s+(?=\[))(?P<speech>\S.*)$", re.DOTALL)
 _ALONE = re.compile(rf"^(?P<name>{_NAME})\.?$")
-_DIRECTION = re.compile(r"^\[[^\[\]]*\]$|^\([^()]*\)$", re.DOTALL)
+# Bracketed, or opened and never closed ("[LORD FARNCOMBE ... is seated", Pinero's way).
+_DIRECTION = re.compile(r"^\[[^\[\]]*\]?$|^\([^()]*\)$", re.DOTALL)
 _CURTAIN = re.compile(r"^(?:CURTAIN|ACT DROPS?|END OF (?:THE )?(?:ACT|PLAY|SCENE)\b.*|SCENE)\.?$")
 _NOT_NAMES = frozenset({"I", "A", "O", "THE", "AND", "BUT", "SCENE", "ACT", "CURTAIN", "END"})
 
@@ -28,19 +29,44 @@ MIN_SPEAKERS = 3
 
 
 def mark_speakers(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-    """Label each speech with its speaker and each bracketed paragraph as a direction."""
+    """Label each speech with its speaker and each bracketed paragraph as a direction.
+
+    A name alone in a paragraph ("ROPER." then, after a blank line, the speech) is the
+    speaker of the paragraph after it, and is not a paragraph of its own.
+    """
     names = _speakers(blocks)
     if not names:
         return blocks
-    return tuple(_mark(block, names) for block in blocks)
+    marked: list[Block] = []
+    speaker: str | None = None
+    for block in blocks:
+        after_scene = bool(marked) and _is_bare_scene(marked[-1])
+        lone = _lone_name(block)
+        if lone in names and speaker is None:
+            speaker = lone
+            continue
+        if speaker is not None and isinstance(block, ParagraphBlock) and lone is None:
+            marked.append(replace(block, speaker=speaker))
+        else:
+            if speaker is not None:  # a name with no speech after it stays as written
+                marked.append(ParagraphBlock(f"{speaker}."))
+            marked.append(_mark(block, names, after_scene))
+        speaker = None
+    if speaker is not None:
+        marked.append(ParagraphBlock(f"{speaker}."))
+    return tuple(marked)
 
 
 def _speakers(blocks: tuple[Block, ...]) -> frozenset[str]:
     counts: Counter[str] = Counter()
-    for block in blocks:
+    for index, block in enumerate(blocks):
+        after = blocks[index + 1] if index + 1 < len(blocks) else None
         found = _split(block)
+        lone = _lone_name(block)
         if found is not None:
             counts[found[0]] += 1
+        elif lone is not None and isinstance(after, ParagraphBlock) and not _lone_name(after):
+            counts[lone] += 1
     regular = {name for name, n in counts.items() if n >= 2}
     if sum(counts[n] for n in regular) < MIN_SPEECHES or len(regular) < MIN_SPEAKERS:
         return frozenset()
@@ -50,10 +76,31 @@ def _speakers(blocks: tuple[Block, ...]) -> frozenset[str]:
     return frozenset(regular | once)
 
 
+def _is_bare_scene(block: Block) -> bool:
+    return isinstance(block, ParagraphBlock) and block.text.strip().rstrip(".") == "SCENE"
+
+
+def _lone_name(block: Block) -> str | None:
+    """The speaker's name when a paragraph is nothing else ("ROPER.", "MRS. UPJOHN.")."""
+    if not isinstance(block, ParagraphBlock) or block.speaker is not None:
+        return None
+    alone = _ALONE.match(block.text.strip())
+    return _valid(alone.group("name")) if alone is not None else None
+
+
+def _valid(name: str) -> str | None:
+    name = " ".join(name.split())
+    if name in _NOT_NAMES or len(name) < 2 or not re.search(r"[A-Z]{2}", name):
+        return None
+    return name
+
+
 def _split(block: Block) -> tuple[str, str] | None:
     """(speaker, speech) for a paragraph that opens with a name in capitals."""
     if not isinstance(block, ParagraphBlock) or block.speaker is not None:
         return None
+    if _lone_name(block) is not None:
+        return None  # "MRS. PELL." is a name, not "MRS" saying "PELL."
     first, _, rest = block.text.partition("\n")
     alone = _ALONE.match(first.strip())
     if alone is not None and rest.strip():
@@ -63,19 +110,19 @@ def _split(block: Block) -> tuple[str, str] | None:
         if leading is None:
             return None
         name, speech = leading.group("name"), leading.group("speech")
-    name = " ".join(name.split())
-    if name in _NOT_NAMES or len(name) < 2 or not re.search(r"[A-Z]{2}", name):
-        return None
-    return name, speech
+    valid = _valid(name)
+    return (valid, speech) if valid is not None else None
 
 
-def _mark(block: Block, names: frozenset[str]) -> Block:
+def _mark(block: Block, names: frozenset[str], after_scene: bool) -> Block:
+    """A speech gets its speaker; a bracketed or italic paragraph, "CURTAIN", and the
+    setting under a bare "SCENE" are directions."""
     if not isinstance(block, ParagraphBlock):
         return block
     found = _split(block)
     if found is not None and found[0] in names:
         return replace(block, text=found[1].strip(), speaker=found[0])
     text = block.text.strip()
-    if _DIRECTION.match(text) or _CURTAIN.match(text):
+    if _DIRECTION.match(text) or _CURTAIN.match(text) or block.emphasised or after_scene:
         return replace(block, direction=True)
     return block

@@ -39,6 +39,7 @@ class RawParagraph:
 
     lines: tuple[str, ...]
     verse: bool = False
+    emphasised: bool = False  # set wholly in italics: _..._ around the whole paragraph
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def split_paragraphs(lines: Sequence[str]) -> list[RawParagraph]:
     paragraphs: list[RawParagraph] = []
     for block in _blocks(lines):
         if layout == "lines":
-            paragraphs += [RawParagraph((strip_emphasis(_clean(line)),)) for line in block]
+            paragraphs += [_paragraph([line], MAX_WRAP_WIDTH + 1, 0) for line in block]
         elif layout == "blank":
             paragraphs.append(_paragraph(block, width, margin))
         else:
@@ -80,8 +81,10 @@ def split_paragraphs(lines: Sequence[str]) -> list[RawParagraph]:
 
 
 def _paragraph(block: list[str], width: int, margin: int) -> RawParagraph:
-    lines = strip_emphasis("\n".join(_clean(line) for line in block)).split("\n")
-    return RawParagraph(tuple(lines), _is_verse(block, width, margin))
+    text = "\n".join(_clean(line) for line in block)
+    whole = _EMPHASIS.fullmatch(text) is not None
+    lines = strip_emphasis(text).split("\n")
+    return RawParagraph(tuple(lines), _is_verse(block, width, margin), whole)
 
 
 # Plain text marks italics with _underscores_ (Gutenberg) or *asterisks*; the marks are
@@ -105,11 +108,14 @@ def _is_verse(block: list[str], width: int, margin: int) -> bool:
     """
     if len(block) < 2 or width > MAX_WRAP_WIDTH:
         return False
-    if any(len(line.strip()) > width * 0.8 for line in block):
-        return False
+    lengths = sorted(len(line.strip()) for line in block)
     indented = all(_indent(line) >= margin + 2 for line in block)
+    if indented:
+        return lengths[-1] <= width * 0.8
+    # A list of names runs short but for the odd long entry; wrapped prose runs full.
     capitals = all(_OPENS.match(line.strip()) for line in block)
-    return indented or (capitals and len(block) >= 3 and max(map(len, block)) < width * 0.7)
+    short = lengths[-1] < width * 0.7 or lengths[len(lengths) // 2] < width * 0.5
+    return capitals and len(block) >= 3 and short
 
 
 def _split_block(block: list[str], layout: Layout, width: int) -> Iterator[list[str]]:

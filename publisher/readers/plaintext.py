@@ -13,7 +13,10 @@ from publisher.readers.layout import RawParagraph, split_paragraphs
 from publisher.structure.headings import HeadingMatch, is_title_line, match_heading, soften_caps
 
 _BREAK = re.compile(r"^\s*(?:(?:[*#~\u2042\u00a7\u2022\u00b7+=-]\s*){1,9}|\u2042)\s*$")
-_BY = re.compile(r"^(?:by|written by)\s+(?P<name>\S.{0,80})$", re.IGNORECASE)
+# "by NAME" in the languages whose books libraries hold most ("von", "par", "door"...).
+_BY = re.compile(
+    r"^(?i:by|written by|von|par|door|di|por|af|av)\s+(?P<name>[A-Z\u00c0-\u00de]\S.{0,80})$"
+)
 
 
 def read_plaintext(text: str) -> ReadResult:
@@ -90,7 +93,7 @@ def _blocks(paragraphs: list[RawParagraph]) -> Iterator[Block]:
         if pending_label is not None:
             yield _heading(pending_label)
             pending_label = None
-        for block in _classify(lines, paragraph.verse):
+        for block in _classify(lines, paragraph.verse, paragraph.emphasised):
             if isinstance(block, _LabelOnly):
                 pending_label = block.found
             else:
@@ -143,13 +146,15 @@ class _LabelOnly:
         self.found = found
 
 
-def _classify(lines: list[str], verse: bool = False) -> Iterator[Block | _LabelOnly]:
+def _classify(
+    lines: list[str], verse: bool = False, emphasised: bool = False
+) -> Iterator[Block | _LabelOnly]:
     if all(is_scene_break(line) for line in lines):
         yield BreakBlock()
         return
     first = match_heading(lines[0])
     if first is None:
-        yield ParagraphBlock("\n".join(lines), verse=verse)
+        yield ParagraphBlock("\n".join(lines), verse=verse, emphasised=emphasised)
         return
     rest = lines[1:]
     listed = sum(1 for line in lines if match_heading(line) is not None)
@@ -181,7 +186,7 @@ def _classify(lines: list[str], verse: bool = False) -> Iterator[Block | _LabelO
         # Entries such as "The Keeper's Clock ...... 7" keep their lines for matching.
         yield ParagraphBlock("\n".join(rest))
     else:
-        yield from _classify(rest, verse)
+        yield from _classify(rest, verse, emphasised)
 
 
 def _heading(found: HeadingMatch) -> HeadingBlock:

@@ -57,7 +57,8 @@ _NUMBERED = re.compile(
 )
 # "FIRST ACT", "Second Part": the ordinal before the word.
 _ORDINAL_FIRST = re.compile(
-    rf"^(?P<label>(?P<num>{'|'.join(_ORDINALS[1:])}|last)\s+(?P<kw>{_KEYWORD}))\s*[.:]?$",
+    rf"^(?P<label>(?:the\s+)?(?P<num>{'|'.join(_ORDINALS[1:])}|last)\s+(?P<kw>{_KEYWORD}))"
+    r"\s*[.:]?$",
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(

@@ -1,0 +1,65 @@
+"""A manuscript that declares no language is read in the language it is written in."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from publisher import BuildConfig, publish
+from publisher.readers import read_manuscript
+from publisher.readers.language import detect_language
+from publisher.speech.normalize import Normalizer
+
+from .conftest import DATA
+
+GERMAN = DATA / "german-without-language.txt"
+
+
+def test_a_german_book_without_a_language_is_detected_and_recorded(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="publisher"):
+        report = publish(BuildConfig(GERMAN, tmp_path, audio=False))
+    assert report.book.metadata.language == "de"
+    recorded = json.loads((report.folder / "report.json").read_text())
+    assert recorded["language"] == "de"
+    assert recorded["language_detected"]["language"] == "de"
+    assert recorded["language_detected"]["confidence"] >= 0.9
+    assert any("detected de" in r.getMessage() for r in caplog.records)
+    assert [s.display_title for s in report.book.sections] == ["Kapitel 1", "Kapitel 2"]
+
+
+def test_a_declared_language_always_wins(tmp_path: Path) -> None:
+    manuscript = tmp_path / "book.txt"
+    manuscript.write_bytes(GERMAN.read_bytes())
+    (tmp_path / "book.toml").write_text('language = "nl"\n')
+    found = read_manuscript(manuscript)
+    assert found.metadata.language == "nl" and found.detected_language is None
+    assert read_manuscript(GERMAN, {"language": "fr"}).metadata.language == "fr"
+
+
+def test_german_text_gets_german_number_words() -> None:
+    language = read_manuscript(GERMAN).metadata.language
+    assert Normalizer.for_text(language, "")("Es kamen 30 Menschen.") == (
+        "Es kamen dreißig Menschen."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Il était une fois une petite fille qui vivait avec sa mère près de la forêt. " * 3, "fr"),
+        ("Había una vez una niña que vivía con su madre cerca del bosque grande. " * 3, "es"),
+        ("The ferry came only when the tide was high enough to reach the old slipway. " * 3, "en"),
+    ],
+)
+def test_detection_names_the_language_of_a_few_sentences(text: str, expected: str) -> None:
+    found = detect_language([text])
+    assert found is not None and found.language == expected
+
+
+def test_too_little_text_is_not_guessed_at() -> None:
+    assert detect_language(["Hallo Welt."]) is None
