@@ -134,3 +134,16 @@ def test_a_bad_chapter_titles_entry_names_the_file_and_line(tmp_path: Path) -> N
 def test_a_minimum_the_user_sets_is_kept_even_for_a_short_text() -> None:
     assert ChapterOptions(min_words=900).shortest_chapter(1200) == 900
     assert ChapterOptions().shortest_chapter(1200) < ChapterOptions().shortest_chapter(9000)
+
+
+@pytest.mark.parametrize("text", LABELLED, ids=lambda t: t.name[:40])
+def test_generated_titles_are_phrases_of_their_own_chapter(text: Labelled) -> None:
+    # An editor's title names the chapter in its own words, not in a template's.
+    manuscript = next(m for m in [*TOPICS.glob("*.txt"), ARTICLE] if m.stem == text.name)
+    book = build_book(read_manuscript(manuscript))
+    for section in book.sections:
+        if section.from_manuscript or section.kind == "about-the-author":
+            continue
+        words = section.display_title.removeprefix("The ").casefold()
+        body = " ".join(s.text for s in section.sentences).casefold()
+        assert words in body.replace("\u2019", "'") or words in body, section.display_title

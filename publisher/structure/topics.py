@@ -200,7 +200,8 @@ def _candidates(
 ) -> list[str]:
     """Titles as an editor picks them: a phrase of the part's own that joins its most
     distinctive subject to its most distinctive name ("The Road to Diyala", "Refugees in
-    Baghdad"), else that name, else the subject."""
+    Baghdad"); else that name when it is a person's full name; else the part's most
+    distinctive noun phrase ("The Delicate Art of the Forest"); else its subject."""
     top_names = [n for score, n in _distinctive(index, names) if score > 0 and names[index][n] > 1]
     top_terms = [t for score, t in _distinctive(index, terms) if score > 0 and terms[index][t] > 1]
     candidates = [
@@ -209,7 +210,10 @@ def _candidates(
         for name in [*top_names[:3], None]
         if (phrase := _phrase(text, term, name)) is not None
     ]
-    candidates += [n for n in top_names[:2] if " " in n]  # "Margaret Devlin"
+    candidates += [n for n in top_names[:1] if " " in n]  # a profile: "Margaret Devlin"
+    weights = {_stem(t): score for score, t in _distinctive(index, terms) if score > 0}
+    candidates += _noun_phrases(text, weights, set(terms[index]))[:3]
+    candidates += [n for n in top_names[1:2] if " " in n]
     # A part that repeats no distinctive word still has its most distinctive ones.
     once = [t for score, t in _distinctive(index, terms) if score > 0][:2]
     candidates += [f"The {term.capitalize()}" for term in [*top_terms[:2], *once]]
@@ -232,6 +236,32 @@ def _phrase(text: str, term: str, name: str | None) -> str | None:
         rf"\b(?:the\s+)?(?i:{stem})\w*\s+{_LINKS}\s+(?:the\s+)?{proper}\b", text
     ) or re.search(rf"\b{proper}['\u2019]s\s+(?i:{stem})\w*\b", text)
     return _title_case(found.group()) if found else None
+
+
+_NOUN_PHRASE = re.compile(
+    r"\b(?:the|a|an|his|her|their|its|our)\s+(?P<phrase>(?:[a-z][\w'-]+\s+)?[a-z][\w'-]+"
+    r"(?:\s+(?:of|in|at|on|from|for)\s+(?:the\s+)?(?:[A-Za-z][\w'\u2019-]+\s+)?"
+    r"[A-Za-z][\w'\u2019-]+)?)"
+)
+
+
+def _noun_phrases(text: str, weights: dict[str, float], nouns: set[str]) -> list[str]:
+    """The part's own noun phrases ("the delicate art of the forest"), best first: by how
+    distinctive of the part their words are, each phrase ending in a noun of the part."""
+    scored: dict[str, float] = {}
+    for found in _NOUN_PHRASE.finditer(text):
+        words = found.group("phrase").split()
+        content = [w for w in words if w.lower() not in _SMALL]
+        last = content[-1] if content else ""
+        if not (last in nouns or last[:1].isupper()) or any(
+            w.lower() in STOPWORDS for w in content
+        ):
+            continue
+        score = sum(weights.get(_stem(w.lower()), 0.0) for w in content)
+        if score > 0 and len(content) >= 2:
+            phrase = _title_case(f"the {' '.join(words)}")
+            scored[phrase] = max(scored.get(phrase, 0.0), score / math.sqrt(len(content)))
+    return sorted(scored, key=lambda p: (-scored[p], p))
 
 
 _SMALL = frozenset("a an and the of in at to from on for near across over under beyond".split())
