@@ -35,14 +35,24 @@ from publisher.speech.engines.base import Clip
 FORMAT = 3
 _CLIP_HEADER = struct.Struct("<8sIQ32s")  # magic, sample rate, PCM bytes, SHA-256 of the PCM
 _CLIP_MAGIC = b"PUBCLIP1"
-# "voices" holds what engines compile for this machine (piper_compiled), in the local
-# default cache folder only.
-_KINDS = ("sentences", "chapters", "books", "voices")
-_ENTRY_SUFFIXES = (".pcm", ".json", ".sha256", ".voice")  # each entry has one such file
+# "voices" holds what engines compile for this machine (piper_compiled) and "models" the
+# language identifier's model unpacked (readers/language), in the local cache only.
+_KINDS = ("sentences", "chapters", "books", "voices", "models")
+_ENTRY_SUFFIXES = (".pcm", ".json", ".sha256", ".voice", ".npz")  # each entry has one
 
 
 class CacheError(PublisherError):
     """The cache folder cannot be used."""
+
+
+def machine_cache_dir(kind: str) -> Path:
+    """A folder of the local cache for what suits this machine only (a compiled voice, an
+    unpacked model): the default cache folder, or the user's when that is a URL."""
+    root = default_cache_dir()
+    if isinstance(root, str):
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        root = Path(base) / "publisher"
+    return root / kind
 
 
 def default_cache_dir() -> Path | str:

@@ -29,17 +29,24 @@ def _compiled_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("voices")
 
 
+@pytest.fixture(scope="session")
+def _unpacked_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
     _compiled_voices: Path,
+    _unpacked_models: Path,
 ) -> None:
     """The CLI's default cache is the user's; tests each get their own (outside tmp_path,
-    which tests inspect), all sharing one folder of compiled voices: compiling Piper's
-    takes a second or so per process."""
+    which tests inspect), all sharing one folder of compiled voices (compiling Piper's
+    takes a second or so per process) and one of unpacked models (68 MB each)."""
     cache = tmp_path_factory.mktemp("user-cache")
     (cache / "voices").symlink_to(_compiled_voices, target_is_directory=True)
+    (cache / "models").symlink_to(_unpacked_models, target_is_directory=True)
     monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(cache))
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from publisher import BuildConfig, publish
 from publisher.readers import read_manuscript
-from publisher.readers.language import detect_language
+from publisher.readers.language import _identifier, detect_language
 from publisher.speech.normalize import Normalizer
 
 from .conftest import DATA
@@ -63,3 +63,27 @@ def test_detection_names_the_language_of_a_few_sentences(text: str, expected: st
 
 def test_too_little_text_is_not_guessed_at() -> None:
     assert detect_language(["Hallo Welt."]) is None
+
+
+def test_the_model_is_unpacked_once_and_a_damaged_copy_is_unpacked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path))
+    text = ["Die Lehrerin sagte, sie komme jeden Donnerstag, solange das Wasser es erlaube."] * 3
+    _identifier.cache_clear()
+    try:
+        first = detect_language(text)
+        [kept] = (tmp_path / "models").glob("py3langid-*.npz")
+        _identifier.cache_clear()
+        assert detect_language(text) == first  # from the unpacked copy
+        whole = kept.read_bytes()
+        flipped = bytearray(whole)
+        flipped[len(whole) // 2] ^= 0xFF  # the zip's CRC-32 finds one changed byte
+        for damaged in (whole[: len(whole) // 2], bytes(flipped)):
+            kept.write_bytes(damaged)
+            _identifier.cache_clear()
+            assert detect_language(text) == first
+            assert kept.read_bytes() == whole  # unpacked whole again
+    finally:
+        _identifier.cache_clear()
+    assert first is not None and first.language == "de"

@@ -21,11 +21,10 @@ _START = re.compile(
     re.I | re.M,
 )
 _SMALL_PRINT_END = re.compile(r"^\W{0,3}\*?END\*?\s*THE SMALL PRINT.*$", re.I | re.M)
+# "*** END OF THE PROJECT GUTENBERG EBOOK", "End of the Project Gutenberg EBook of",
+# "End of Project Gutenberg's", "End of The Project Gutenberg Etext of".
 _END = re.compile(
-    r"^\W{0,5}(?:\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG"
-    r"|End of (?:the |this )?Project Gutenberg(?:'s|\u2019s)?\b"
-    r"|\*{3}\s*END OF THE PROJECT"
-    r"|End of the Project Gutenberg)",
+    r"^\W{0,5}(?:\*{3}\s*)?END OF (?:THE |THIS )?PROJECT GUTENBERG(?:'S|\u2019S)?\b",
     re.I | re.M,
 )
 # Where a header could be: a START marker or the Small Print's end after the book began

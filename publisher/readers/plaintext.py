@@ -127,16 +127,14 @@ def _is_label_only(line: str) -> bool:
 def _is_summary(lines: list[str]) -> bool:
     text = " ".join(lines)
     ends = len(re.findall(r"[.!?](?:\s|$)", text))
+    heading = match_heading(lines[0])  # "Conclusion." may be a summary; "CHAPITRE II" not
     return (
         len(lines) <= 3
         and len(text.split()) <= MAX_SUMMARY_WORDS
         and ends == 1
         and text[-1:] in ".!?"
-        and (match_heading(lines[0]) or _NO_NUMBER).number is None  # "Conclusion." may be one
+        and (heading is None or heading.number is None)
     )
-
-
-_NO_NUMBER = HeadingMatch("chapter", None, None, None, 2)
 
 
 class _LabelOnly:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import platform
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
@@ -83,13 +82,9 @@ def _compile_and_keep(model: bytes, kept: Path) -> Any:
 def compiled_dir() -> Path:
     """Where compiled voices are kept: "voices" in the cache folder when that is on this
     machine (a compiled voice suits one CPU, so a shared cache URL is not used)."""
-    from publisher.cache import default_cache_dir
+    from publisher.cache import machine_cache_dir
 
-    root = default_cache_dir()
-    if isinstance(root, str):
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-        root = Path(base) / "publisher"
-    return root / "voices"
+    return machine_cache_dir("voices")
 
 
 def _compile(model: bytes) -> tuple[Any, bytes | None]:
