@@ -36,12 +36,6 @@ LICENCE = re.compile(
     r"^\W*Produced by|Scanned and proofed|\*\*\* ?START|\*END\*",
     re.MULTILINE,
 )
-# Known gaps, each failing its check today (strict: a fix makes the test say so).
-TITLE_ON_A_CENTRED_TITLE_PAGE = {
-    "pg4650-candide-fr.txt": "the header's 'Title: Candide' is read, not the 1829 title page",
-    "pg4650-candide-fr-no-pg-header.txt": "the title page reads 'OEUVRES / DE / VOLTAIRE' "
-    "first; the work's own, 'CANDIDE, / ou / L'OPTIMISME.', comes two pages later",
-}
 
 pytestmark = pytest.mark.skipif(not ITEMS, reason=f"no corpus at {CORPUS}")
 
@@ -84,26 +78,12 @@ def matches(section: Section, title: str) -> bool:
     }
 
 
-AUTHOR_ON_A_CENTRED_TITLE_PAGE = {
-    "pg4650-candide-fr-no-pg-header.txt": "named only on the title page: 'OEUVRES / DE / VOLTAIRE.'"
-}
-
-
-def _gaps(gaps: dict[str, str]) -> list[Any]:
-    return [
-        pytest.param(item, marks=pytest.mark.xfail(reason=gaps[item.name], strict=True))
-        if item.name in gaps
-        else item
-        for item in ITEMS
-    ]
-
-
-@pytest.mark.parametrize("item", _gaps(TITLE_ON_A_CENTRED_TITLE_PAGE), ids=lambda p: p.stem[:40])
+@pytest.mark.parametrize("item", ITEMS, ids=lambda p: p.stem[:40])
 def test_title_is_the_works_own(item: Path, built: dict[str, BuildReport]) -> None:
     assert key(built[item.name].book.metadata.title) == key(expected(item)["title"])
 
 
-@pytest.mark.parametrize("item", _gaps(AUTHOR_ON_A_CENTRED_TITLE_PAGE), ids=lambda p: p.stem[:40])
+@pytest.mark.parametrize("item", ITEMS, ids=lambda p: p.stem[:40])
 def test_author_and_language_are_the_works_own(item: Path, built: dict[str, BuildReport]) -> None:
     meta, want = built[item.name].book.metadata, expected(item)
     assert meta.language.split("-")[0] == want["language"].split("-")[0]

@@ -63,6 +63,9 @@ def test_detection_names_the_language_of_a_few_sentences(text: str, expected: st
 
 def test_too_little_text_is_not_guessed_at() -> None:
     assert detect_language(["Hallo Welt."]) is None
+    # A few words in a script of its own are enough.
+    hebrew = detect_language(["זהו משפט ראשון. זהו משפט שני."])
+    assert hebrew is not None and hebrew.language == "he"
 
 
 def test_the_model_is_unpacked_once_and_a_damaged_copy_is_unpacked_again(

@@ -237,3 +237,20 @@ def test_a_play_with_names_alone_above_speeches_and_italic_settings() -> None:
     speech = paragraphs[2:]
     assert [p.speaker for p in speech] == names
     assert speech[0].text == "[Turning.] Speech 0 of the evening, said plainly."
+
+
+def test_centred_title_pages_give_the_title_and_the_works_author() -> None:
+    page = "                              "
+    text = (
+        f"{page}OEUVRES\n\n{page}DE\n\n{page}MARIE DUVAL.\n\n{page}TOME III\n\n\n\n"
+        f"{page}A LYON,\n\n{page}MDCCCXL.\n\n\n\n"
+        f"{page}LA MAISON,\n\n{page}ou\n\n{page}LE JARDIN.\n\n\n\n"
+        "CHAPITRE I.\n\nLa maison était au bout de la rue, et personne ne la voyait.\n"
+    )
+    found = read_plaintext(text)
+    assert found.metadata == {"title": "La Maison, ou Le Jardin", "author": "Marie Duval"}
+    assert isinstance(found.blocks[0], HeadingBlock)
+    # A header's short title gives way to the book's own, longer one.
+    gutenberg = MODERN.replace("Title: Tides\n       A Story of the Coast", "Title: La Maison")
+    gutenberg = gutenberg.replace("CHAPTER I.\n\nDas Meer war ruhig.", text)
+    assert read_plaintext(gutenberg).metadata["title"] == "La Maison, ou Le Jardin"

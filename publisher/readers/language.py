@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 # A book's language shows in its first pages; more text only costs time.
 SAMPLE_CHARS = 20_000
-MIN_WORDS = 20
+MIN_WORDS = 5
 # Three sentences of Spanish score 0.9 (Galician and Extremaduran share its words); a
 # book's first pages score 1.0. Below this the text is too mixed to name one language.
 MIN_CONFIDENCE = 0.8

@@ -10,7 +10,13 @@ from publisher.readers.base import ReadResult
 from publisher.readers.drama import mark_speakers
 from publisher.readers.gutenberg import strip_gutenberg
 from publisher.readers.layout import RawParagraph, split_paragraphs
-from publisher.structure.headings import HeadingMatch, is_title_line, match_heading, soften_caps
+from publisher.structure.headings import (
+    HeadingMatch,
+    is_title_line,
+    match_heading,
+    soften_caps,
+    title_key,
+)
 
 _BREAK = re.compile(r"^\s*(?:(?:[*#~\u2042\u00a7\u2022\u00b7+=-]\s*){1,9}|\u2042)\s*$")
 # "by NAME" in the languages whose books libraries hold most ("von", "par", "door"...).
@@ -22,10 +28,71 @@ _BY = re.compile(
 def read_plaintext(text: str) -> ReadResult:
     header, text = strip_gutenberg(text)
     lines = text.split("\n")
-    metadata, body_start = _title_block(lines)
+    metadata, body_start = _title_pages(lines) or _title_block(lines)
     paragraphs = split_paragraphs(lines[body_start:])
     blocks = _lists_in_prose(tuple(_blocks(paragraphs)))
-    return ReadResult({**metadata, **header}, mark_speakers(blocks))
+    return ReadResult(_merge_titles(metadata, header), mark_speakers(blocks))
+
+
+def _merge_titles(found: dict[str, str], header: dict[str, str]) -> dict[str, str]:
+    """The header's fields win, but for a title the book itself gives in full: a header's
+    "Candide" is the title page's "Candide, ou L'optimisme" cut short."""
+    merged = {**found, **header}
+    own, short = found.get("title"), header.get("title")
+    if own and short and title_key(own).startswith(title_key(short)) and len(own) > len(short):
+        merged["title"] = own
+    return merged
+
+
+# A title page: lines set far in (centred), in pages parted by several blank lines.
+_CENTRED_INDENT = 8
+_PAGE_GAP = 3
+_IMPRINT = re.compile(
+    r"\b(?:TOME|VOL(?:UME)?|IMPRIMERIE|LIBRAIRE|LIBRAIRIE|RUE|CHEZ|PRINTED|PUBLISHED|"
+    r"PUBLISHERS?|EDITION|[ÉE]DITEUR|VERLAG|LONDON|PARIS|NEW YORK|\d{4}|M[DCLXVI]{3,})\b",
+    re.IGNORECASE,
+)
+_WORKS_OF = re.compile(
+    r"^(?:(?:THE\s+)?(?:COMPLETE\s+|COLLECTED\s+)?WORKS\s+OF|[OŒ]E?UVRES(?:\s+COMPL[ÈE]TES)?\s+DE|"
+    r"(?:S[ÄA]MTLICHE\s+)?WERKE\s+VON)\s+(?P<name>[^.\d]{2,60}?)(?:\.|\s+TOME\b|$)",
+    re.IGNORECASE,
+)
+
+
+def _title_pages(lines: list[str]) -> tuple[dict[str, str], int] | None:
+    """A printed book's title pages, centred, before its first line of prose: the title
+    from the last page that is not an imprint, the author from "OEUVRES DE VOLTAIRE"."""
+    pages: list[list[str]] = []
+    blank = _PAGE_GAP
+    end = 0
+    for number, line in enumerate(lines):
+        if not line.strip():
+            blank += 1
+            continue
+        if _indent(line) < _CENTRED_INDENT or len(line.strip()) > 60:
+            end = number
+            break
+        if blank >= _PAGE_GAP or not pages:
+            pages.append([])
+        pages[-1].append(" ".join(line.split()))
+        blank = 0
+    else:
+        return None
+    titles = [page for page in pages if not any(_IMPRINT.search(line) for line in page)]
+    if not pages or not titles:
+        return None
+    title = " ".join(soften_caps(line) for line in titles[-1]).rstrip(".,;: ")
+    metadata = {"title": title}
+    joined = (" ".join(page) for page in pages)
+    author = next((m.group("name") for m in map(_WORKS_OF.match, joined) if m), None)
+    if author:
+        metadata["author"] = soften_caps(author.rstrip(".,"))
+    return metadata, end
+
+
+def _indent(line: str) -> int:
+    expanded = line.expandtabs(8)
+    return len(expanded) - len(expanded.lstrip())
 
 
 def is_scene_break(line: str) -> bool:
