@@ -254,3 +254,16 @@ def test_centred_title_pages_give_the_title_and_the_works_author() -> None:
     gutenberg = MODERN.replace("Title: Tides\n       A Story of the Coast", "Title: La Maison")
     gutenberg = gutenberg.replace("CHAPTER I.\n\nDas Meer war ruhig.", text)
     assert read_plaintext(gutenberg).metadata["title"] == "La Maison, ou Le Jardin"
+
+
+def test_titles_set_apart_by_space_alone_are_headings_when_nothing_else_is() -> None:
+    story = "\n\n".join(["They walked on and on, and the road went with them."] * 5)
+    titles = ["The Selfish Giant.", "“Tiger! Tiger!”", "The Happy Prince"]
+    text = "".join(f"\n\n\n\n{title}\n\n{story}\n" for title in titles)
+    headings = [b.text for b in read_plaintext(text).blocks if isinstance(b, HeadingBlock)]
+    assert headings == ["The Selfish Giant", "“Tiger! Tiger!”", "The Happy Prince"]
+    # A short line between ordinary paragraphs, or set apart only twice, is prose.
+    assert not any(
+        isinstance(b, HeadingBlock)
+        for b in read_plaintext(f"{story}\n\nThe End\n\n{story}\n\n\n\nThe Road\n\n{story}").blocks
+    )

@@ -14,7 +14,7 @@ import itertools
 import re
 import statistics
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from publisher.structure.headings import match_heading
@@ -40,6 +40,7 @@ class RawParagraph:
     lines: tuple[str, ...]
     verse: bool = False
     emphasised: bool = False  # set wholly in italics: _..._ around the whole paragraph
+    gap_before: int = 0  # blank lines before it: books set titles apart with several
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,14 @@ def split_paragraphs(lines: Sequence[str]) -> list[RawParagraph]:
     width = stats.width if stats else MAX_WRAP_WIDTH
     margin = _margin(lines)
     paragraphs: list[RawParagraph] = []
-    for block in _blocks(lines):
+    for gap, block in _gapped_blocks(lines):
         if layout == "lines":
-            paragraphs += [_paragraph([line], MAX_WRAP_WIDTH + 1, 0) for line in block]
+            found = [_paragraph([line], MAX_WRAP_WIDTH + 1, 0) for line in block]
         elif layout == "blank":
-            paragraphs.append(_paragraph(block, width, margin))
+            found = [_paragraph(block, width, margin)]
         else:
-            paragraphs += [
-                _paragraph(part, width, margin) for part in _split_block(block, layout, width)
-            ]
+            found = [_paragraph(part, width, margin) for part in _split_block(block, layout, width)]
+        paragraphs += [replace(found[0], gap_before=gap), *found[1:]]
     return paragraphs
 
 
@@ -154,15 +154,27 @@ def _is_heading_line(line: str) -> bool:
 
 
 def _blocks(lines: Sequence[str]) -> Iterator[list[str]]:
+    for _, block in _gapped_blocks(lines):
+        yield block
+
+
+def _gapped_blocks(lines: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+    """Runs of non-blank lines, each with the number of blank lines before it."""
     current: list[str] = []
+    gap = blank = 0
     for line in lines:
         if line.strip():
+            if not current:
+                gap = blank
             current.append(line.rstrip())
-        elif current:
-            yield current
-            current = []
+            blank = 0
+        else:
+            if current:
+                yield gap, current
+                current = []
+            blank += 1
     if current:
-        yield current
+        yield gap, current
 
 
 def _stats(lines: Sequence[str]) -> _Stats | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Iterator
 
 from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
@@ -30,7 +31,7 @@ def read_plaintext(text: str) -> ReadResult:
     lines = text.split("\n")
     metadata, body_start = _title_pages(lines) or _title_block(lines)
     paragraphs = split_paragraphs(lines[body_start:])
-    blocks = _lists_in_prose(tuple(_blocks(paragraphs)))
+    blocks = _lists_in_prose(tuple(_blocks(paragraphs, _spaced_titles(paragraphs))))
     return ReadResult(_merge_titles(metadata, header), mark_speakers(blocks))
 
 
@@ -143,11 +144,17 @@ def _is_title_candidate(line: str) -> bool:
     return is_title_line(line) and match_heading(line) is None and not is_scene_break(line)
 
 
-def _blocks(paragraphs: list[RawParagraph]) -> Iterator[Block]:
+def _blocks(paragraphs: list[RawParagraph], titles: frozenset[int]) -> Iterator[Block]:
     summaries = _titles_are_summaries(paragraphs)
     pending_label: HeadingMatch | None = None
-    for paragraph in paragraphs:
+    for index, paragraph in enumerate(paragraphs):
         lines = list(paragraph.lines)
+        if index in titles:
+            if pending_label is not None:
+                yield _heading(pending_label)
+                pending_label = None
+            yield HeadingBlock(2, lines[0][:-1] if lines[0].endswith(".") else lines[0])
+            continue
         if pending_label is not None and (
             (len(lines) == 1 and _is_title_candidate(lines[0]))
             or (summaries and _is_summary(lines))
@@ -167,6 +174,54 @@ def _blocks(paragraphs: list[RawParagraph]) -> Iterator[Block]:
                 yield block
     if pending_label is not None:
         yield _heading(pending_label)
+
+
+MIN_SPACED_TITLES = 3
+MAX_TITLE_WORDS = 12
+
+
+def _spaced_titles(paragraphs: list[RawParagraph]) -> frozenset[int]:
+    """Titles a book sets apart by space alone ("The White Seal" after four blank lines),
+    when it has no chapter words or numbers: lines set off by more blank lines than its
+    paragraphs, written as titles are, each opening prose, and several of them."""
+    if any(_names_a_heading(p) for p in paragraphs):
+        return frozenset()
+    usual = statistics.median_low([p.gap_before for p in paragraphs[1:]] or [1])
+    found = [
+        i
+        for i, p in enumerate(paragraphs)
+        if p.gap_before >= max(2, usual + 1) and _is_set_title(p)
+    ]
+    opening = [
+        i for i in found if i + 1 < len(paragraphs) and len(paragraphs[i + 1].lines[0].split()) > 3
+    ]
+    if len(found) < MIN_SPACED_TITLES or len(opening) * 5 < len(found) * 3:
+        return frozenset()
+    return frozenset(found)
+
+
+def _names_a_heading(paragraph: RawParagraph) -> bool:
+    found = match_heading(paragraph.lines[0]) if len(paragraph.lines) <= 2 else None
+    return found is not None and found.kind != "contents"
+
+
+def _is_set_title(paragraph: RawParagraph) -> bool:
+    """One short line, capitalised as a title is; a closing full stop ("The Selfish
+    Giant.") or the title's own "!" is allowed where every major word has its capital."""
+    if len(paragraph.lines) != 1 or paragraph.verse:
+        return False
+    line = paragraph.lines[0]
+    if len(line.split()) > MAX_TITLE_WORDS or line[-1] in ",;:" or not _OPENS_TITLE.match(line):
+        return False
+    words = re.findall(r"[^\W\d_][\w'\u2019-]*", line)
+    major = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(major) and all(w[0].isupper() for w in major)
+
+
+_OPENS_TITLE = re.compile(r"^[\"'\u201c\u2018(]?[A-Z\u00c0-\u00de]")
+_SMALL_WORDS = frozenset(
+    "a an and as at but by for from in into nor of on or the to with upon".split()
+)
 
 
 # A chapter's summary under its number ("CHAPITRE I." / "Comment Candide fut élevé dans

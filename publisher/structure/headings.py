@@ -180,7 +180,9 @@ def is_title_line(line: str) -> bool:
         return False  # "SCENE" alone under "FIRST ACT" introduces the setting
     if line[-1] in ",;" or (line[-1] in ".!?" and not line.isupper()):
         return False
-    return line[0].isupper() or line[0].isdigit() or line[0] in "\"'\u201c\u2018("
+    first = line[0]
+    caseless = first.isalpha() and first.lower() == first.upper()  # Hebrew, Arabic, CJK
+    return first.isupper() or first.isdigit() or caseless or first in "\"'\u201c\u2018("
 
 
 def soften_caps(line: str) -> str:
