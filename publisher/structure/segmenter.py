@@ -40,7 +40,8 @@ SHUFFLES = 32
 MIN_SHUFFLES = 4
 SHUFFLED_PARAGRAPHS = 6400  # shuffles times paragraphs, for a long text
 MAX_UNITS = 3000  # paragraphs; 3 matrices of this squared are 216 MB
-# Chapters no fewer than this share of the best cohesion beyond chance allows.
+# The text gets the fewest chapters whose cohesion beyond chance is within this share of
+# the best any chapter count reaches.
 TOLERANCE = 0.05
 NAME_WEIGHT = 2.0
 # A scene break is the author's own boundary: worth one paragraph's cohesion.
