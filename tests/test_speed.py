@@ -229,9 +229,10 @@ def test_no_cache_leaves_the_cache_untouched_and_jobs_must_be_positive(tmp_path:
     out = ["-o", str(tmp_path / "out")]
     result = runner.invoke(main, ["build", str(manuscript), *out, "--no-cache"])
     assert result.exit_code == 0, result.output
-    # Only the compiled voice (machine state, not the sentence cache) may be kept there.
+    # Only machine state (the compiled voice, the unpacked language model), not the
+    # sentence cache, may be kept there.
     user_cache = Path(os.environ["PUBLISHER_CACHE_DIR"])
-    assert {p.name for p in user_cache.iterdir()} == {"voices"}
+    assert {p.name for p in user_cache.iterdir()} == {"voices", "models"}
     assert "from the cache" not in result.output
     bad = runner.invoke(main, ["build", str(manuscript), *out, "--jobs", "0"])
     assert bad.exit_code == 2 and "--jobs" in bad.output
