@@ -117,8 +117,13 @@ def test_nothing_of_the_licence_or_credits_is_shown_or_narrated(
                 assert not LICENCE.search(text), (name, LICENCE.search(text))
 
 
+# The header-less Candide makes the same book as Candide with its header (tested above:
+# the same chapters, title and author), so its half minute of validation is spared.
+VALIDATED = [item for item in ITEMS if item.name != "pg4650-candide-fr-no-pg-header.txt"]
+
+
 @pytest.mark.validators
-@pytest.mark.parametrize("item", ITEMS, ids=lambda p: p.stem[:40])
+@pytest.mark.parametrize("item", VALIDATED, ids=lambda p: p.stem[:40])
 def test_epubcheck_and_ace_pass_every_corpus_book(
     item: Path, built: dict[str, BuildReport], tmp_path: Path
 ) -> None:
