@@ -267,3 +267,15 @@ def test_titles_set_apart_by_space_alone_are_headings_when_nothing_else_is() -> 
         isinstance(b, HeadingBlock)
         for b in read_plaintext(f"{story}\n\nThe End\n\n{story}\n\n\n\nThe Road\n\n{story}").blocks
     )
+
+
+def test_a_title_line_that_goes_on_with_and_is_the_title_not_a_subtitle() -> None:
+    text = "THE HAPPY PRINCE\nAND OTHER TALES\n\nBY OSCAR WILDE\n\n\nHigh above the city.\n"
+    assert read_plaintext(text).metadata == {
+        "title": "The Happy Prince and Other Tales",
+        "author": "Oscar Wilde",
+    }
+    text = (
+        "A TALE OF TWO CITIES\nA STORY OF THE FRENCH REVOLUTION\n\nBy Charles Dickens\n\nIt was.\n"
+    )
+    assert read_plaintext(text).metadata["subtitle"] == "A Story of the French Revolution"

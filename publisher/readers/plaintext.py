@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
 from publisher.readers.base import ReadResult
@@ -114,7 +114,7 @@ def _title_block(lines: list[str]) -> tuple[dict[str, str], int]:
         return {}, 0
     by_at = next((i for i, (_, line) in enumerate(found[1:], 1) if _BY.match(line)), None)
     if by_at is not None and all(_is_title_candidate(line) for _, line in found[:by_at]):
-        title, *subtitle = (soften_caps(line) for _, line in found[:by_at])
+        title, *subtitle = _continued(soften_caps(line) for _, line in found[:by_at])
         by = _BY.match(found[by_at][1])
         assert by is not None
         meta = {"title": title, "author": soften_caps(by.group("name").strip())}
@@ -126,6 +126,21 @@ def _title_block(lines: list[str]) -> tuple[dict[str, str], int]:
     if standalone and _is_title_candidate(first) and len(found) > 1:
         return {"title": soften_caps(first)}, first_no + 1
     return _title_and_subtitle(lines, found)
+
+
+# "THE HAPPY PRINCE / AND OTHER TALES": the second line goes on with the title.
+_AND = re.compile(r"^(?:and|&|und|et|e|y|en|og|och)\s", re.IGNORECASE)
+
+
+def _continued(lines: Iterable[str]) -> list[str]:
+    joined: list[str] = []
+    for line in lines:
+        if joined and _AND.match(line):
+            first, rest = line.split(maxsplit=1)
+            joined[-1] = f"{joined[-1]} {first.lower()} {rest}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def _title_and_subtitle(
