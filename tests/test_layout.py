@@ -279,3 +279,47 @@ def test_a_title_line_that_goes_on_with_and_is_the_title_not_a_subtitle() -> Non
         "A TALE OF TWO CITIES\nA STORY OF THE FRENCH REVOLUTION\n\nBy Charles Dickens\n\nIt was.\n"
     )
     assert read_plaintext(text).metadata["subtitle"] == "A Story of the French Revolution"
+
+
+def _play_lines(speakers: list[str]) -> str:
+    return "\n".join(
+        f"  {name}. Line {n} of my speech, and so on,\n    And on into the night."
+        for n, name in enumerate(speakers)
+    )
+
+
+def test_a_1990s_shakespeare_play_with_act_and_scene_on_one_line_and_speeches_unspaced() -> None:
+    speakers = ["FIRST SAILOR", "SECOND SAILOR", "THE CAPTAIN"] * 4
+    notice = "<<THIS ELECTRONIC VERSION OF THE COMPLETE WORKS OF WILLIAM\nSHAKESPEARE>>"
+    text = (
+        "*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*\n\n\n"
+        f"{notice}\n\n\nACT I. SCENE I.\nA ship at sea.\n\nThunder. Enter three Sailors.\n\n"
+        f"{_play_lines(speakers)}\n\n\n{notice}\n\n\nSCENE II.\nThe shore.\n\n"
+        f"{_play_lines(speakers)}\n\n\nEnd of this Etext of The Storm\n"
+    )
+    blocks = read_plaintext(text).blocks
+    headings = [(b.label, b.text) for b in blocks if isinstance(b, HeadingBlock)]
+    assert headings == [(None, "ACT I"), ("SCENE I", "A ship at sea"), ("SCENE II", "The shore")]
+    speeches = [b for b in blocks if isinstance(b, ParagraphBlock) and b.speaker]
+    assert [b.speaker for b in speeches] == speakers * 2
+    assert all(b.verse and b.text.count("\n") == 1 for b in speeches)
+    assert not any(
+        "ELECTRONIC VERSION" in b.text or "Etext" in b.text
+        for b in blocks
+        if isinstance(b, ParagraphBlock)
+    )
+    assert any(b.direction for b in blocks if isinstance(b, ParagraphBlock))  # "Thunder. Enter"
+
+
+def test_a_name_cut_short_or_a_heading_is_not_a_speaker() -> None:
+    cast = "MRS. UPJOHN, her mother\nCOLONEL THE HON. ARTHUR PELL\nACT II. The shore."
+    speeches = "\n\n".join(
+        f"{name}.\n\nSpeech {n}." for n, name in enumerate(["ROPER", "MRS. PELL", "GLADYS"] * 8)
+    )
+    blocks = read_plaintext(f"{cast}\n\n{speeches}\n").blocks
+    assert {b.speaker for b in blocks if isinstance(b, ParagraphBlock)} == {
+        None,
+        "ROPER",
+        "MRS. PELL",
+        "GLADYS",
+    }

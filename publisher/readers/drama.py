@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import replace
 
 from publisher.model import Block, ParagraphBlock
+from publisher.structure.headings import match_heading
 
 _NAME = r"(?:[A-Z][A-Z'\u2019-]*\.?\s+){0,4}[A-Z][A-Z'\u2019-]+"
 # "LORD GORING.  My dear Robert", "MRS. CHEVELEY [Smiling.]  No, lady Markby".
@@ -21,11 +22,17 @@ _ALONE = re.compile(rf"^(?P<name>{_NAME})\.?$")
 # Bracketed, or opened and never closed ("[LORD FARNCOMBE ... is seated", Pinero's way).
 _DIRECTION = re.compile(r"^\[[^\[\]]*\]?$|^\([^()]*\)$", re.DOTALL)
 _CURTAIN = re.compile(r"^(?:CURTAIN|ACT DROPS?|END OF (?:THE )?(?:ACT|PLAY|SCENE)\b.*|SCENE)\.?$")
+# Shakespeare's stage vocabulary: a paragraph that opens so is a direction.
+_CUE = re.compile(
+    r"^(?:Enter|Re-enter|Exit|Exeunt|Flourish|Alarum|Alarums|Sennet|Hautboys|Thunder|"
+    r"Trumpets|Drum|Music|Knocking|Retreat|Dies|Dumb-show)\b"
+)
 _NOT_NAMES = frozenset({"I", "A", "O", "THE", "AND", "BUT", "SCENE", "ACT", "CURTAIN", "END"})
 
 # A play: at least this many speeches, by at least this many speakers who speak twice.
 MIN_SPEECHES = 20
 MIN_SPEAKERS = 3
+MIN_SPEECHES_IN_A_PARAGRAPH = 3
 
 
 def mark_speakers(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
@@ -34,6 +41,7 @@ def mark_speakers(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     A name alone in a paragraph ("ROPER." then, after a blank line, the speech) is the
     speaker of the paragraph after it, and is not a paragraph of its own.
     """
+    blocks = tuple(b for block in blocks for b in _speeches(block))
     names = _speakers(blocks)
     if not names:
         return blocks
@@ -46,7 +54,8 @@ def mark_speakers(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
             speaker = lone
             continue
         if speaker is not None and isinstance(block, ParagraphBlock) and lone is None:
-            marked.append(replace(block, speaker=speaker))
+            verse = block.verse or _is_verse(block.text)
+            marked.append(replace(block, speaker=speaker, verse=verse))
         else:
             if speaker is not None:  # a name with no speech after it stays as written
                 marked.append(ParagraphBlock(f"{speaker}."))
@@ -55,6 +64,29 @@ def mark_speakers(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     if speaker is not None:
         marked.append(ParagraphBlock(f"{speaker}."))
     return tuple(marked)
+
+
+def _speeches(block: Block) -> list[Block]:
+    """A paragraph of several speeches, one to a line with no blank line between them
+    ("FIRST WITCH. When shall we three meet again" / "In thunder, ..." / "SECOND WITCH.
+    When ..."), as one paragraph each. A name opening one line among many ("THE TIMES.
+    says") is a newspaper's, not a speaker's."""
+    if not isinstance(block, ParagraphBlock) or "\n" not in block.text:
+        return [block]
+    lines = block.text.split("\n")
+    opens = [i for i, line in enumerate(lines) if _speech_opening(line)]
+    if len(opens) < MIN_SPEECHES_IN_A_PARAGRAPH or len(opens) * 5 < len(lines) * 2:
+        return [block]
+    starts = sorted({0, *opens})
+    return [
+        replace(block, text="\n".join(lines[a:b]))
+        for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)
+    ]
+
+
+def _speech_opening(line: str) -> bool:
+    found = _LEADING.match(line.strip())
+    return found is not None and _valid(found.group("name")) is not None
 
 
 def _speakers(blocks: tuple[Block, ...]) -> frozenset[str]:
@@ -76,6 +108,16 @@ def _speakers(blocks: tuple[Block, ...]) -> frozenset[str]:
     return frozenset(regular | once)
 
 
+def _is_verse(speech: str) -> bool:
+    """A speech in verse: every line opens with a capital, as blank verse is printed;
+    prose runs on in lower case after its first line."""
+    lines = [line.strip() for line in speech.split("\n") if line.strip()]
+    return len(lines) >= 2 and all(_LINE_OPENS.match(line) for line in lines)
+
+
+_LINE_OPENS = re.compile(r"^[\"'\u201c\u2018(\[\u2014-]*[A-Z\u00c0-\u00de]")
+
+
 def _is_bare_scene(block: Block) -> bool:
     return isinstance(block, ParagraphBlock) and block.text.strip().rstrip(".") == "SCENE"
 
@@ -89,10 +131,17 @@ def _lone_name(block: Block) -> str | None:
 
 
 def _valid(name: str) -> str | None:
+    """The name, or None for what only looks like one: "MRS" is cut short ("MRS.  UPJOHN"
+    in a cast list), "ACT II" is a heading."""
     name = " ".join(name.split())
     if name in _NOT_NAMES or len(name) < 2 or not re.search(r"[A-Z]{2}", name):
         return None
+    if name.split()[-1].rstrip(".") in _HONORIFICS or match_heading(name) is not None:
+        return None
     return name
+
+
+_HONORIFICS = frozenset("MR MRS MS MISS DR ST HON REV SIR LADY LORD CAPT COL GEN".split())
 
 
 def _split(block: Block) -> tuple[str, str] | None:
@@ -121,8 +170,10 @@ def _mark(block: Block, names: frozenset[str], after_scene: bool) -> Block:
         return block
     found = _split(block)
     if found is not None and found[0] in names:
-        return replace(block, text=found[1].strip(), speaker=found[0])
+        speech = found[1].strip()
+        return replace(block, text=speech, speaker=found[0], verse=block.verse or _is_verse(speech))
     text = block.text.strip()
-    if _DIRECTION.match(text) or _CURTAIN.match(text) or block.emphasised or after_scene:
+    cue = _CUE.match(text) is not None
+    if _DIRECTION.match(text) or _CURTAIN.match(text) or block.emphasised or after_scene or cue:
         return replace(block, direction=True)
     return block

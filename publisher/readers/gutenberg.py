@@ -22,11 +22,15 @@ _START = re.compile(
 )
 _SMALL_PRINT_END = re.compile(r"^\W{0,3}\*?END\*?\s*THE SMALL PRINT.*$", re.I | re.M)
 # "*** END OF THE PROJECT GUTENBERG EBOOK", "End of the Project Gutenberg EBook of",
-# "End of Project Gutenberg's", "End of The Project Gutenberg Etext of".
+# "End of Project Gutenberg's", "End of The Project Gutenberg Etext of", and the World
+# Library Shakespeare's "End of this Etext of The Complete Works".
 _END = re.compile(
-    r"^\W{0,5}(?:\*{3}\s*)?END OF (?:THE |THIS )?PROJECT GUTENBERG(?:'S|\u2019S)?\b",
+    r"^\W{0,5}(?:\*{3}\s*)?END OF (?:(?:THE |THIS )?PROJECT GUTENBERG(?:'S|\u2019S)?\b"
+    r"|TH(?:IS|E) E-?TEXT OF\b)",
     re.I | re.M,
 )
+# The 1990s Shakespeare's copyright notice, repeated between the scenes of every play.
+_NOTICE = re.compile(r"<<THIS ELECTRONIC VERSION OF .*?>>", re.DOTALL | re.IGNORECASE)
 # Where a header could be: a START marker or the Small Print's end after the book began
 # would be a quotation of it, not the licence.
 _HEADER_SHARE = 0.5
@@ -110,6 +114,9 @@ def read_gutenberg(text: str) -> Stripped:
     if end:
         footer = text[end.start() :]
         dropped.append(f"the Project Gutenberg footer and licence ({footer.count(chr(10))} lines)")
+    body, notices = _NOTICE.subn("", body)
+    if notices:
+        dropped.append(f"the World Library copyright notice ({notices} times)")
     body, credits = _drop_credits(body)
     dropped += credits
     return Stripped(_header_metadata(header), body, tuple(dropped))

@@ -119,15 +119,22 @@ def _is_verse(block: list[str], width: int, margin: int) -> bool:
 
 
 def _split_block(block: list[str], layout: Layout, width: int) -> Iterator[list[str]]:
-    """Cut a run of wrapped lines where a paragraph ends, in a file without blank lines."""
+    """Cut a run of wrapped lines where a paragraph ends, in a file without blank lines.
+
+    Indentation marks a paragraph's first line either way: set in, in prose; set out, in
+    plays and lists whose speeches hang ("  MACBETH. So foul ..." over "    Lines ..."),
+    where fewer lines than not sit at the block's left edge.
+    """
     margin = min(_indent(line) for line in block)
+    hanging = sum(1 for line in block if _indent(line) == margin) * 5 < len(block) * 2
     current: list[str] = []
     for index, line in enumerate(block):
         after = block[index + 1] if index + 1 < len(block) else None
-        starts = current and (
-            (layout == "indented" and _indent(line) > margin and _indent(current[-1]) <= margin)
-            or _is_heading_line(line)
-        )
+        if hanging:
+            opens = _indent(line) == margin
+        else:
+            opens = _indent(line) > margin and bool(current) and _indent(current[-1]) <= margin
+        starts = current and ((layout == "indented" and opens) or _is_heading_line(line))
         if starts:
             yield current
             current = []

@@ -171,11 +171,12 @@ def _blocks(paragraphs: list[RawParagraph], titles: frozenset[int]) -> Iterator[
             yield HeadingBlock(2, lines[0][:-1] if lines[0].endswith(".") else lines[0])
             continue
         if pending_label is not None and (
-            (len(lines) == 1 and _is_title_candidate(lines[0]))
+            (len(lines) == 1 and _names(pending_label, lines[0]))
             or (summaries and _is_summary(lines))
         ):
             # "CHAPTER I." then, after a blank line, "THE ROAD": one heading.
             title = " ".join(lines)
+            title = title.rstrip(".") if pending_label.kind == "scene" else title
             yield HeadingBlock(pending_label.level, title, label=pending_label.label)
             pending_label = None
             continue
@@ -292,6 +293,12 @@ def _classify(
         yield ParagraphBlock("\n".join(lines), verse=verse, emphasised=emphasised)
         return
     rest = lines[1:]
+    scene = match_heading(first.title) if first.kind == "act" and first.title else None
+    if scene is not None and scene.kind == "scene":
+        # "ACT I. SCENE I.": the act, then its first scene.
+        yield HeadingBlock(first.level, first.label or "")
+        yield from _classify([first.title or "", *rest], verse, emphasised)
+        return
     listed = sum(1 for line in lines if match_heading(line) is not None)
     if listed >= 2 and listed < len(lines) and first.kind != "contents":
         # "ACT I.  The Octagon Room ..." / "Square." / "ACT II.  ...": a list of the
@@ -305,8 +312,8 @@ def _classify(
             else _heading(first)
         )
         return
-    if len(rest) == 1 and first.title is None and _is_title_candidate(rest[0]):
-        yield HeadingBlock(first.level, rest[0], label=first.label)
+    if len(rest) == 1 and first.title is None and _names(first, rest[0]):
+        yield HeadingBlock(first.level, rest[0].rstrip("."), label=first.label)
         return
     if all(match_heading(line) is not None for line in rest):
         # A run of heading lines with no prose: a contents list without a blank line
@@ -322,6 +329,14 @@ def _classify(
         yield ParagraphBlock("\n".join(rest))
     else:
         yield from _classify(rest, verse, emphasised)
+
+
+def _names(label: HeadingMatch, line: str) -> bool:
+    """Whether the line under a bare label is its title: for a scene, its setting ("A
+    desert place.", "Inverness. Court of Macbeth's castle.") may end in a full stop."""
+    if label.kind == "scene":
+        return len(line.split()) <= MAX_TITLE_WORDS and bool(_OPENS_TITLE.match(line))
+    return _is_title_candidate(line)
 
 
 def _heading(found: HeadingMatch) -> HeadingBlock:

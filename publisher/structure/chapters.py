@@ -181,17 +181,20 @@ def _drafts(blocks: tuple[Block, ...], split: tuple[int, ...]) -> list[_Draft]:
     heading: HeadingBlock | None = None
     body: list[Block] = []
     top_seen = False
+    depth = 0
     for block in blocks:
         # Before the first top-level heading ("FIRST ACT", "Part One"), any heading starts a
         # section: "The Persons of the Play" or a preface is front matter, not a subheading.
         if isinstance(block, HeadingBlock) and (block.level in split or not top_seen):
-            top_seen = top_seen or block.level == split[0]
             if heading is not None or _has_text(body):
-                drafts.append(_Draft(heading, _depth(heading, split), tuple(body)))
+                drafts.append(_Draft(heading, depth, tuple(body)))
+            top_seen = top_seen or block.level == split[0]
+            # Front matter before the first top-level heading stands at the top level.
+            depth = _depth(block, split) if top_seen else 0
             heading, body = block, []
         else:
             body.append(block)
-    drafts.append(_Draft(heading, _depth(heading, split), tuple(body)))
+    drafts.append(_Draft(heading, depth, tuple(body)))
     return drafts
 
 
@@ -226,10 +229,8 @@ def _is_container(blocks: tuple[Block, ...], start: int, top: int, inner: int) -
     return False
 
 
-def _depth(heading: HeadingBlock | None, split: tuple[int, ...]) -> int:
-    if heading is None or heading.level not in split:
-        return 0  # front matter before the first top-level heading
-    return split.index(heading.level)
+def _depth(heading: HeadingBlock, split: tuple[int, ...]) -> int:
+    return split.index(heading.level) if heading.level in split else 0
 
 
 def _has_text(blocks: list[Block]) -> bool:

@@ -70,6 +70,7 @@ _NAMED: dict[str, HeadingKind] = {
     "induction": "prologue",
     "epilogue": "epilogue",
     "dramatis personae": "dramatis-personae",
+    "dramatis person\u00e6": "dramatis-personae",
     "persons of the play": "dramatis-personae",
     "the persons of the play": "dramatis-personae",
     "persons represented": "dramatis-personae",
