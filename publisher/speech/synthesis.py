@@ -165,25 +165,21 @@ def _in_workers(
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 batch = running.pop(future)
-                yield from zip(batch, _clips(future), strict=True)
+                yield from zip(batch, future.result(), strict=True)
                 for more in _take(queue, 1):
                     job = pool.submit(speak_batch, engine_name, voice, pronunciations, more)
                     running[job] = more
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _clips(future: Future[list[Clip]]) -> list[Clip]:
-    try:
-        return future.result()
     except BrokenProcessPool as exc:
         # The system killed a worker (out of memory, most often), or a script that calls
         # publish() lacks the `if __name__ == "__main__":` guard that spawned workers need.
+        # A result or the next submit tells, whichever comes first after the death.
         raise EngineError(
             "a narration worker process stopped unexpectedly (killed, or out of memory?); "
             "run the build again, with fewer --jobs: what was narrated is cached, unless "
             "--no-cache"
         ) from exc
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _take(queue: Iterator[list[Job]], count: int) -> list[list[Job]]:
