@@ -323,3 +323,12 @@ def test_a_name_cut_short_or_a_heading_is_not_a_speaker() -> None:
         "MRS. PELL",
         "GLADYS",
     }
+
+
+def test_lines_opening_with_capitals_in_a_book_that_is_no_play_stay_one_paragraph() -> None:
+    text = "Prose.\n\nNOTE. One thing.\nWARNING. Another thing.\nTIP. A third thing.\n"
+    paragraphs = [b.text for b in read_plaintext(text).blocks if isinstance(b, ParagraphBlock)]
+    assert paragraphs == [
+        "Prose.",
+        "NOTE. One thing.\nWARNING. Another thing.\nTIP. A third thing.",
+    ]

@@ -41,13 +41,13 @@ def mark_speakers(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     A name alone in a paragraph ("ROPER." then, after a blank line, the speech) is the
     speaker of the paragraph after it, and is not a paragraph of its own.
     """
-    blocks = tuple(b for block in blocks for b in _speeches(block))
-    names = _speakers(blocks)
+    speeches = tuple(b for block in blocks for b in _speeches(block))
+    names = _speakers(speeches)
     if not names:
-        return blocks
+        return blocks  # not a play: its paragraphs stay as they were
     marked: list[Block] = []
     speaker: str | None = None
-    for block in blocks:
+    for block in speeches:
         after_scene = bool(marked) and _is_bare_scene(marked[-1])
         lone = _lone_name(block)
         if lone in names and speaker is None:
