@@ -109,7 +109,7 @@ def _is_verse(block: list[str], width: int, margin: int) -> bool:
     if len(block) < 2 or width > MAX_WRAP_WIDTH:
         return False
     lengths = sorted(len(line.strip()) for line in block)
-    indented = all(_indent(line) >= margin + 2 for line in block)
+    indented = all(indent(line) >= margin + 2 for line in block)
     if indented:
         return lengths[-1] <= width * 0.8
     # A list of names runs short but for the odd long entry; wrapped prose runs full.
@@ -125,15 +125,15 @@ def _split_block(block: list[str], layout: Layout, width: int) -> Iterator[list[
     plays and lists whose speeches hang ("  MACBETH. So foul ..." over "    Lines ..."),
     where fewer lines than not sit at the block's left edge.
     """
-    margin = min(_indent(line) for line in block)
-    hanging = sum(1 for line in block if _indent(line) == margin) * 5 < len(block) * 2
+    margin = min(indent(line) for line in block)
+    hanging = sum(1 for line in block if indent(line) == margin) * 5 < len(block) * 2
     current: list[str] = []
     for index, line in enumerate(block):
         after = block[index + 1] if index + 1 < len(block) else None
         if hanging:
-            opens = _indent(line) == margin
+            opens = indent(line) == margin
         else:
-            opens = _indent(line) > margin and bool(current) and _indent(current[-1]) <= margin
+            opens = indent(line) > margin and bool(current) and indent(current[-1]) <= margin
         starts = current and ((layout == "indented" and opens) or _is_heading_line(line))
         if starts:
             yield current
@@ -195,18 +195,19 @@ def _stats(lines: Sequence[str]) -> _Stats | None:
     indented = sum(
         1
         for before, line in itertools.pairwise(text_lines)
-        if margin < _indent(line) <= margin + 8 and _indent(before) <= margin
+        if margin < indent(line) <= margin + 8 and indent(before) <= margin
     )
     return _Stats(width, indented / len(text_lines), len(text_lines) / max(blocks, 1))
 
 
 def _margin(lines: Sequence[str]) -> int:
     """The indentation of most lines: prose's left edge."""
-    indents = [_indent(line) for line in lines if line.strip()]
+    indents = [indent(line) for line in lines if line.strip()]
     return int(statistics.median_low(indents)) if indents else 0
 
 
-def _indent(line: str) -> int:
+def indent(line: str) -> int:
+    """A line's indentation in columns, tabs counted to 8."""
     expanded = line.expandtabs(8)
     return len(expanded) - len(expanded.lstrip())
 

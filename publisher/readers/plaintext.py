@@ -10,7 +10,7 @@ from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.drama import mark_speakers
 from publisher.readers.gutenberg import strip_gutenberg
-from publisher.readers.layout import RawParagraph, split_paragraphs
+from publisher.readers.layout import RawParagraph, indent, split_paragraphs
 from publisher.structure.headings import (
     HeadingMatch,
     is_title_line,
@@ -70,7 +70,7 @@ def _title_pages(lines: list[str]) -> tuple[dict[str, str], int] | None:
         if not line.strip():
             blank += 1
             continue
-        if _indent(line) < _CENTRED_INDENT or len(line.strip()) > 60:
+        if indent(line) < _CENTRED_INDENT or len(line.strip()) > 60:
             end = number
             break
         if blank >= _PAGE_GAP or not pages:
@@ -89,11 +89,6 @@ def _title_pages(lines: list[str]) -> tuple[dict[str, str], int] | None:
     if author:
         metadata["author"] = soften_caps(author.rstrip(".,"))
     return metadata, end
-
-
-def _indent(line: str) -> int:
-    expanded = line.expandtabs(8)
-    return len(expanded) - len(expanded.lstrip())
 
 
 def is_scene_break(line: str) -> bool:

@@ -112,7 +112,7 @@ def _chance(gram: Floats, words: Floats, bounds: Bounds, bonus: Floats) -> Float
     rng = random.Random(_SEED)
     order = list(range(len(words)))
     total = np.zeros(_most(words, bounds) + 1)
-    found = np.zeros(_most(words, bounds) + 1)
+    found = np.zeros_like(total)
     for _ in range(max(MIN_SHUFFLES, min(SHUFFLES, SHUFFLED_PARAGRAPHS // len(words)))):
         rng.shuffle(order)
         curve, _ = _best_by_count(gram, words, bounds, bonus, np.array(order))
