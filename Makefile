@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := $(wildcard source/*.md source/*.txt)
 
-.PHONY: demo test lint bench bench-batch clean
+.PHONY: demo test lint golden bench bench-batch clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "publisher needs Python 3.11 or newer")'
@@ -31,6 +31,11 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/python -m pytest
+
+# After an intended change to what a book looks like: rewrite tests/golden/, then read the diff.
+golden: $(VENV)/.installed-test
+	PUBLISHER_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+	git diff --stat -- tests/golden
 
 # Speed is tracked with this, not with timed tests: build wall time against the engine alone.
 bench: $(VENV)/.installed

@@ -21,12 +21,12 @@ from typing import Any
 
 from publisher.config import BuildConfig
 from publisher.errors import ConfigError, PublisherError
+from publisher.readers import reader_suffixes
 from publisher.speech.engines.base import Clip
 from publisher.speech.synthesis import Job, speak_batch
 from publisher.structure.topics import ChapterOptions
 from publisher.version import __version__
 
-MANUSCRIPT_SUFFIXES = {".md", ".markdown", ".txt"}
 REPORT = "batch-report.json"
 _TEXT = {"title", "author", "language", "engine", "voice", "audio_profile"}
 _PATHS = {"cover", "lexicon"}
@@ -106,10 +106,11 @@ class BatchReport:
 def read_catalogue(path: Path) -> list[Entry]:
     """A folder of manuscripts, or a CSV or JSONL file naming them with their options."""
     if path.is_dir():
+        suffixes = reader_suffixes()
         found = sorted(
             p
             for p in path.rglob("*")
-            if p.suffix.lower() in MANUSCRIPT_SUFFIXES
+            if p.suffix.lower() in suffixes
             and p.is_file()
             and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )

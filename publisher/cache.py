@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from publisher.errors import PublisherError
 from publisher.files import write_whole
-from publisher.model import ChapterTimeline, TimedItem
+from publisher.model import ChapterTimeline, Group, TimedItem
 from publisher.speech.engines.base import Clip
 
 # Bumped whenever the entry layout or what goes into a key changes.
@@ -375,10 +375,23 @@ def _plain(timeline: ChapterTimeline) -> dict[str, Any]:
     return {
         "section_id": timeline.section_id,
         "duration_ms": timeline.duration_ms,
-        "items": [[i.id, i.kind, i.start_ms, i.end_ms, i.paragraph_id] for i in timeline.items],
+        "items": [
+            [i.id, i.kind, i.start_ms, i.end_ms, i.paragraph_id, [[g.id, g.type] for g in i.groups]]
+            for i in timeline.items
+        ],
     }
 
 
 def _timeline(record: dict[str, Any]) -> ChapterTimeline:
-    items = tuple(TimedItem(*item) for item in record["items"])
+    items = tuple(
+        TimedItem(
+            str(item[0]),
+            str(item[1]),
+            int(item[2]),
+            int(item[3]),
+            item[4],
+            tuple(Group(str(g[0]), g[1]) for g in (item[5] if len(item) > 5 else ())),
+        )
+        for item in record["items"]
+    )
     return ChapterTimeline(str(record["section_id"]), int(record["duration_ms"]), items)

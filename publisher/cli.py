@@ -22,13 +22,14 @@ from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import ConfigError, PublisherError
 from publisher.formats.overlays import GRANULARITIES, Granularity
 from publisher.metadata import normalise_language
+from publisher.model import NOTE_PLACEMENTS, NotePlacement, Pauses
 from publisher.narration import Progress
 from publisher.pipeline import publish
 from publisher.progress import ProgressBar
 from publisher.speech.engines import engine_names, load_engine
 from publisher.speech.lexicon import load_lexicon
 from publisher.speech.normalize import Normalizer
-from publisher.speech.script import Pauses
+from publisher.speech.script import CODE_READINGS, CodeReading, Reading
 from publisher.structure.topics import (
     CHAPTER_MODES,
     DEFAULT_MIN_WORDS,
@@ -227,6 +228,28 @@ def main(verbose: bool) -> None:
     help="Longest chapter that topic segmentation leaves whole.",
 )
 @click.option(
+    "--notes",
+    "note_placement",
+    type=click.Choice(NOTE_PLACEMENTS),
+    default="paragraph",
+    show_default=True,
+    help="Where notes are shown and read: after their paragraph, or at the chapter's end.",
+)
+@click.option(
+    "--figures/--no-figures",
+    default=True,
+    show_default=True,
+    help='Read figures\' descriptions aloud ("Figure: ...").',
+)
+@click.option(
+    "--code",
+    "code_reading",
+    type=click.Choice(CODE_READINGS),
+    default="auto",
+    show_default=True,
+    help="Code listings aloud: auto reads short ones and announces long ones.",
+)
+@click.option(
     "--no-epub-audio",
     "no_epub_audio",
     is_flag=True,
@@ -287,6 +310,9 @@ def build(
     chapter_mode: ChapterMode,
     min_chapter_words: int,
     max_chapter_words: int,
+    note_placement: NotePlacement,
+    figures: bool,
+    code_reading: CodeReading,
     no_epub_audio: bool,
     overlay_granularity: Granularity,
     no_audio: bool,
@@ -326,7 +352,11 @@ def build(
         cover=cover,
         audio=not no_audio,
         epub_audio=not no_epub_audio,
-        chapters=_chapter_options(chapter_mode, min_chapter_words, max_chapter_words),
+        chapters=replace(
+            _chapter_options(chapter_mode, min_chapter_words, max_chapter_words),
+            notes=note_placement,
+        ),
+        reading=Reading(figures, code_reading),
         overlay_granularity=overlay_granularity,
         engine=engine,
         voice=voice,

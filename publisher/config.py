@@ -12,7 +12,8 @@ from publisher.audio.loudness import PROFILES, AudioProfile, ProfileName
 from publisher.errors import ConfigError
 from publisher.formats.overlays import Granularity
 from publisher.metadata import normalise_language
-from publisher.speech.script import Pauses
+from publisher.model import Pauses
+from publisher.speech.script import Reading
 from publisher.speech.synthesis import usable_cores
 from publisher.structure.topics import ChapterOptions
 
@@ -39,6 +40,7 @@ class BuildConfig:
     audio_profile: ProfileName = "speech"
     bitrate: int | None = None  # None: the profile's
     pauses: Pauses = field(default_factory=Pauses)
+    reading: Reading = field(default_factory=Reading)  # figures and code read aloud or not
     daisy: bool = True  # the DAISY 2.02 talking book, and its zip
     m4b: bool = True  # the one-file audiobook
     single_mp3: bool = False  # and the whole book as one MP3 with ID3 chapters

@@ -10,7 +10,7 @@ import logging
 import shutil
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from publisher.audio.assemble import KEEP_MS, SILENCE_DBFS, assemble_chapter
@@ -21,12 +21,20 @@ from publisher.audio.onefile import ChapterFiles, encode_chapter
 from publisher.audio.tags import ChapterTags, write_tags
 from publisher.cache import SentenceCache, clip_key, content_key
 from publisher.errors import EngineError
-from publisher.model import Book, ChapterTimeline, Paragraph, Section
+from publisher.model import (
+    Book,
+    ChapterTimeline,
+    Paragraph,
+    Pauses,
+    Section,
+    Utterance,
+    content_items,
+)
 from publisher.output import Staging, make_slug
 from publisher.speech.engines import DEFAULT_ENGINE, Engine, load_engine
 from publisher.speech.engines.base import Clip, Voice, language_matches
 from publisher.speech.normalize import Normalizer
-from publisher.speech.script import Pauses, Utterance, section_script
+from publisher.speech.script import Reading, section_script
 from publisher.speech.synthesis import Backend, Job, engine_pieces, speak, synthesize
 from publisher.timing import Timings
 from publisher.version import __version__
@@ -54,6 +62,7 @@ class AudioSettings:
     year: str
     say: Normalizer
     profile: AudioProfile = PROFILES["speech"]
+    reading: Reading = field(default_factory=Reading)
     m4b: bool = True  # encode each chapter's AAC for the M4B too
     single_mp3: bool = False  # and keep it lossless (FLAC) for the one-file MP3
 
@@ -186,7 +195,7 @@ def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Pla
     width = max(2, len(str(len(book.sections))))
     plans = []
     for number, section in enumerate(book.sections, 1):
-        script = section_script(section, settings.pauses, settings.say)
+        script = section_script(section, settings.pauses, settings.say, settings.reading)
         parts = tuple(
             tuple(
                 _Piece(clip_key(engine.name, engine_version, narrator.voice, text, phonemes), text)
@@ -197,7 +206,10 @@ def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Pla
         chapter_key = content_key(
             "chapter",
             [[piece.key for piece in part] for part in parts],
-            [(u.id, u.kind, u.pause_before, u.paragraph_id) for u in script],
+            [
+                (u.id, u.kind, u.pause_before, u.paragraph_id, [(g.id, g.type) for g in u.groups])
+                for u in script
+            ],
             asdict(settings.pauses),
             asdict(settings.profile),
             settings.bitrate_kbps,
@@ -342,7 +354,8 @@ class _Run:
         aac: Path | None,
     ) -> None:
         texts = {u.id: u.text for u in plan.script}
-        texts |= {p.id: p.text for p in plan.section.content if isinstance(p, Paragraph)}
+        content = content_items(plan.section.content)
+        texts |= {p.id: p.text for p in content if isinstance(p, Paragraph)}
         tags = _tags(self.book, plan.section, plan.number, self.settings.year)
         write_tags(path, tags, timeline, texts)
         self.files.append(ChapterFile(plan.section, plan.href, timeline, flac, aac))

@@ -169,6 +169,7 @@ def publish(
                 year,
                 say,
                 profile,
+                reading=config.reading,
                 m4b=config.m4b,
                 single_mp3=config.single_mp3,
             )

@@ -182,3 +182,20 @@ def test_no_daisy_leaves_it_out(tmp_path: Path) -> None:
     )
     assert not (report.folder / "daisy").exists()
     assert not list(report.folder.glob("*-daisy.zip"))
+
+
+def test_every_kind_of_content_makes_a_valid_daisy_book_with_skippable_notes(
+    tmp_path: Path,
+) -> None:
+    rich = Path(__file__).parent / "data" / "rich-book" / "rich-book.md"
+    daisy = publish(BuildConfig(rich, tmp_path / "out", engine="espeak")).folder / "daisy"
+    assert validate_daisy(daisy) == []
+    ncc = (daisy / "ncc.html").read_text(encoding="utf-8")
+    assert re.search(r'name="ncc:footnotes" content="2"', ncc)
+    smil = (daisy / "01.smil").read_text(encoding="utf-8")
+    assert smil.count('system-required="footnote-on"') == 3  # "Note 1." and its 2 sentences
+    content = etree.parse(str(daisy / "content.html"))
+    tags = {etree.QName(e).localname for e in content.iter() if isinstance(e.tag, str)}
+    # XHTML 1.0: lists and tables as they are, HTML5's aside and figure as div.
+    assert {"ol", "ul", "table", "blockquote", "pre", "em"} <= tags
+    assert not tags & {"aside", "figure", "figcaption", "section", "img"}

@@ -18,9 +18,9 @@ from publisher import BuildConfig, BuildReport, publish
 from publisher.audio.encode import encode_mp3
 from publisher.audio.ffmpeg import SAMPLE_RATE, decode_file
 from publisher.audio.loudness import measure
+from publisher.model import Pauses
 from publisher.speech.engines import engine_names, load_engine
 from publisher.speech.engines.gtts import GttsEngine
-from publisher.speech.script import Pauses
 
 from .audio import level_dbfs, samples, silent_runs
 from .conftest import DATA

@@ -17,7 +17,10 @@ from publisher.model import (
     Metadata,
     Paragraph,
     ParagraphBlock,
+    QuoteBlock,
+    Styled,
     Subheading,
+    block_text,
 )
 from publisher.readers import read_manuscript
 from publisher.readers.markdown import read_markdown
@@ -303,18 +306,19 @@ def test_a_paragraph_of_fifty_thousand_words_keeps_every_word_in_order() -> None
     assert not any(s.endswith("Dr.") for s in sentences)
 
 
-def test_markdown_comments_are_dropped_inline_html_is_text_and_html_blocks_give_text() -> None:
+def test_markdown_comments_are_dropped_and_raw_html_gives_the_models_own_kinds() -> None:
     found = read_markdown(
         "Text <!-- inline note --> here <b>bold</b>.\n\n<!-- a private\nnote -->\n"
         '\n<div>Raw</div>\n\n<aside class="pquote">\n  <img src="a.png" alt="avatar">\n'
         "  Quoted words.\n  <p>— @someone</p>\n<script>steal()</script>\n</aside>\n"
     )
-    assert [b.text for b in found.blocks if isinstance(b, ParagraphBlock)] == [
-        "Text here <b>bold</b>.",
-        "Raw",
-        "Quoted words.",
-        "— @someone",
-    ]
+    first, raw, quote = found.blocks
+    assert isinstance(first, ParagraphBlock) and first.text == "Text here bold."
+    assert first.inline == ("Text here ", Styled("strong", ("bold",)), ".")
+    assert isinstance(raw, ParagraphBlock) and raw.text == "Raw"
+    # The pull quote's avatar is decoration (and not on this machine): nothing is left of it.
+    assert isinstance(quote, QuoteBlock)
+    assert [block_text(b) for b in quote.blocks] == ["Quoted words.", "— @someone"]
 
 
 def test_a_subtitle_on_the_line_under_the_title_is_metadata_not_the_first_paragraph() -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from publisher.structure.topics import ChapterOptions
+
 from .conftest import DATA, SOURCE, Builder, ace_violations, epubcheck_messages
 
 MANUSCRIPTS = [
@@ -21,6 +23,8 @@ MANUSCRIPTS = [
     DATA / "hebrew-right-to-left.txt",
     DATA / "book-with-cover.md",
     DATA / "lexicon-book" / "names.md",
+    DATA / "plain-italics-notes-illustrations.txt",
+    DATA / "rich-book" / "rich-book.md",
 ]
 
 
@@ -67,6 +71,22 @@ def test_narrated_read_along_samples_pass_epubcheck_and_ace(
     epub = build(manuscript, audio=True, engine="espeak").epub
     assert epubcheck_messages(epub, tmp_path) == []
     assert ace_violations(epub, tmp_path) == []
+
+
+@pytest.mark.validators
+def test_every_kind_of_content_read_along_with_endnotes_passes_epubcheck_and_ace(
+    build: Builder, tmp_path: Path
+) -> None:
+    # Lists, quotes, a table, a figure, code, definitions, notes, a foreign phrase: with
+    # Media Overlays nested by container (footnotes: the text-only builds above).
+    book = build(
+        DATA / "rich-book" / "rich-book.md",
+        audio=True,
+        engine="espeak",
+        chapters=ChapterOptions(notes="chapter"),
+    )
+    assert epubcheck_messages(book.epub, tmp_path) == []
+    assert ace_violations(book.epub, tmp_path) == []
 
 
 @pytest.mark.validators

@@ -13,9 +13,7 @@ from pydub.silence import detect_leading_silence
 
 from publisher.audio.ffmpeg import SAMPLE_RATE, SAMPLE_WIDTH, segment
 from publisher.audio.onefile import AAC_FRAME
-from publisher.model import ChapterTimeline, TimedItem
-from publisher.speech.engines.base import Clip
-from publisher.speech.script import Pauses, Utterance
+from publisher.model import ChapterTimeline, Clip, Pauses, TimedItem, Utterance
 
 # Engines pad their output with silence of their own; it is trimmed so that the pauses
 # are exactly the configured ones, with a short margin so soft onsets ("h", "f") survive.
@@ -57,6 +55,7 @@ def assemble_chapter(
                 _ms(start, sample_rate),
                 _ms(position, sample_rate),
                 utterance.paragraph_id,
+                utterance.groups,
             )
         )
     tail = _silence(pauses.tail, sample_rate)

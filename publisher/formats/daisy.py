@@ -24,7 +24,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from publisher.model import Book, ChapterTimeline, Paragraph, Section, Subheading
+from publisher.formats.render import Renderer
+from publisher.model import Book, ChapterTimeline, Note, Section, Subheading, content_items
 
 XHTML = "http://www.w3.org/1999/xhtml"
 XHTML_DOCTYPE = (
@@ -35,6 +36,7 @@ SMIL_DOCTYPE = (
     '<!DOCTYPE smil PUBLIC "-//W3C//DTD SMIL 1.0//EN" "http://www.w3.org/TR/REC-smil/SMIL10.dtd">'
 )
 CONTENT = "content.html"
+_NOTE_TYPES = frozenset({"footnote", "endnote"})
 FIXED_TIME = dt.datetime(1980, 1, 1)
 
 
@@ -123,7 +125,7 @@ def _ncc(
         ("ncc:charset", "utf-8", None),
         ("ncc:depth", str(max(levels)), None),
         ("ncc:files", str(files), None),
-        ("ncc:footnotes", "0", None),
+        ("ncc:footnotes", str(_notes(book)), None),
         ("ncc:generator", info.generator, None),
         ("ncc:maxPageNormal", "0", None),
         ("ncc:multimediaType", "audioFullText", None),
@@ -177,23 +179,13 @@ def _content(book: Book, chapters: Sequence[DaisyChapter]) -> etree._Element:
     )
     etree.SubElement(head, _x("title")).text = book.metadata.title
     body = etree.SubElement(html, _x("body"))
+    renderer = Renderer(book.metadata.language, "daisy")
     for chapter in chapters:
         section = chapter.section
         level = min(6, section.depth + 1)
         heading = etree.SubElement(body, _x(f"h{level}"), {"id": section.heading_id})
         heading.text = section.display_title
-        for item in section.content:
-            if isinstance(item, Subheading):
-                sub = etree.SubElement(body, _x(f"h{min(6, level + 1)}"), {"id": item.id})
-                sub.text = item.text
-            elif isinstance(item, Paragraph):
-                paragraph = etree.SubElement(body, _x("p"), {"id": item.id})
-                for number, sentence in enumerate(item.sentences):
-                    span = etree.SubElement(paragraph, _x("span"), {"id": sentence.id})
-                    span.text = sentence.text
-                    span.tail = " " if number < len(item.sentences) - 1 else None
-            else:
-                etree.SubElement(body, _x("hr"), {"id": item.id})
+        renderer.content(body, section.content)
     return html
 
 
@@ -214,6 +206,9 @@ def _smil(
         begin = 0 if index == 0 else item.start_ms
         end = items[index + 1].start_ms if index + 1 < len(items) else timeline.duration_ms
         par = etree.SubElement(seq, "par", {"endsync": "last", "id": _par(item.id)})
+        if any(g.type in _NOTE_TYPES for g in item.groups):
+            # Players let a listener turn notes off: "skippable structures" in DAISY 2.02.
+            par.set("system-required", "footnote-on")
         etree.SubElement(par, "text", {"src": f"{CONTENT}#{item.id}", "id": f"t_{item.id}"})
         etree.SubElement(
             par,
@@ -265,6 +260,12 @@ def _smil_document(
     layout = etree.SubElement(head, "layout")
     etree.SubElement(layout, "region", {"id": "txtView"})
     return smil, etree.SubElement(smil, "body")
+
+
+def _notes(book: Book) -> int:
+    return sum(
+        1 for s in book.sections for item in content_items(s.content) if isinstance(item, Note)
+    )
 
 
 def _html(language: str) -> etree._Element:

@@ -14,6 +14,7 @@ import itertools
 import uuid
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,6 @@ from typing import Any
 from ebooklib import epub
 from lxml import etree
 
-from publisher.formats.labels import label
 from publisher.formats.overlays import (
     ACTIVE_CLASS,
     PLAYBACK_ACTIVE_CLASS,
@@ -42,7 +42,8 @@ from publisher.formats.xhtml import (
     text_direction,
     title_document,
 )
-from publisher.model import Book, Metadata, Subheading
+from publisher.labels import label
+from publisher.model import Book, Figure, Metadata, PageBreak, Paragraph, Subheading, content_items
 from publisher.version import __version__
 
 _IDENTIFIER_NAMESPACE = uuid.UUID("5b0d1f0e-6a77-4f39-9a1c-3c8e0a4f2b11")
@@ -60,7 +61,7 @@ def write_epub(
     """Write the book as an EPUB 3 file at ``path``: with its PLS lexicon if it has one, and
     with the narration and Media Overlays when ``read_along`` is given."""
     package = epub.EpubBook()
-    _metadata(package, book.metadata, modified, read_along)
+    _metadata(package, book.metadata, modified, read_along, Contents.of(book))
     style = epub.EpubItem(
         uid="style",
         file_name=STYLESHEET,
@@ -79,6 +80,16 @@ def write_epub(
         package.add_item(cover)
         # EPUB 2 reading systems find the cover through this meta instead.
         package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    for number, figure in enumerate(_figures(book), 1):
+        assert figure.image is not None and figure.href is not None
+        package.add_item(
+            epub.EpubItem(
+                uid=f"figure-{number}",
+                file_name=figure.href,
+                media_type=figure.image.media_type,
+                content=figure.image.data,
+            )
+        )
     has_lexicon = lexicon is not None
     if lexicon is not None:
         package.add_item(
@@ -109,7 +120,7 @@ def write_epub(
         "nav",
         NAV_FILE,
         label("contents", book.metadata.language)[0],
-        nav_document(book, entries, _landmarks(book), lexicon=has_lexicon),
+        nav_document(book, entries, _landmarks(book), page_list(book), lexicon=has_lexicon),
     )
     nav.properties.append("nav")
     for item in (title_page, nav, *sections):
@@ -228,6 +239,7 @@ def _metadata(
     metadata: Metadata,
     modified: dt.datetime,
     read_along: ReadAlong | None,
+    contents: Contents,
 ) -> None:
     package.set_identifier(book_identifier(metadata))
     package.set_title(metadata.title)
@@ -248,34 +260,92 @@ def _metadata(
         if value:
             package.add_metadata("DC", name, value)
     package.add_metadata("DC", "date", metadata.date or modified.strftime("%Y-%m-%d"))
-    for prop, value in accessibility_metadata(metadata, read_along is not None):
+    for prop, value in accessibility_metadata(metadata, read_along is not None, contents):
         package.add_metadata(None, "meta", value, {"property": prop})
 
 
-def accessibility_metadata(metadata: Metadata, narrated: bool = False) -> list[tuple[str, str]]:
+def page_list(book: Book) -> tuple[tuple[str, str], ...]:
+    """(href, page number) of every print page boundary, in reading order."""
+    pages: list[tuple[str, str]] = []
+    for section in book.sections:
+        for item in content_items(section.content):
+            if isinstance(item, PageBreak):
+                pages.append((f"{section_file(section)}#{item.id}", item.page))
+            elif isinstance(item, Paragraph):
+                pages += [
+                    (f"{section_file(section)}#{a.id}", a.value)
+                    for a in item.body.anchors
+                    if a.kind == "pagebreak"
+                ]
+    return tuple(pages)
+
+
+def _figures(book: Book) -> list[Figure]:
+    return [
+        item
+        for section in book.sections
+        for item in content_items(section.content)
+        if isinstance(item, Figure) and item.image is not None
+    ]
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What accessibility metadata must tell about a book's content."""
+
+    images: int = 0  # pictures packaged
+    described: int = 0  # of them, those with alt text
+    pages: bool = False  # a page list from the source's print pages
+
+    @classmethod
+    def of(cls, book: Book) -> Contents:
+        figures = _figures(book)
+        described = sum(1 for f in figures if f.alt)
+        return cls(len(figures), described, bool(page_list(book)))
+
+
+def accessibility_metadata(
+    metadata: Metadata, narrated: bool = False, contents: Contents | None = None
+) -> list[tuple[str, str]]:
     """EPUB Accessibility 1.1 metadata: for a text-only book, or a full-text, full-audio one."""
+    contents = contents or Contents()
+    pictures = (
+        "Its images have text alternatives."
+        if contents.images and contents.described == contents.images
+        else "Some of its images have no text alternative."
+        if contents.images
+        else "No information is conveyed by colour or images."
+    )
     summary = (
         f"This publication of {metadata.title} is a reflowable EPUB 3 text in which every "
         "chapter is a separate document with a heading, in reading order, listed in a table "
-        "of contents with landmarks. Text size, font and colours can be changed by the reader, "
-        "and no information is conveyed by colour or images. It has no known hazards."
+        "of contents with landmarks. Text size, font and colours can be changed by the "
+        f"reader. {pictures} It has no known hazards."
     )
     modes = [("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual")]
+    if contents.images:
+        modes.insert(1, ("schema:accessMode", "visual"))
+        if contents.described < contents.images:
+            modes[-1] = ("schema:accessModeSufficient", "textual,visual")
     if narrated:
         summary += (
             " The whole text is also narrated, by a synthetic voice rather than a human "
             "reader, and the narration is synchronised with the text (Media Overlays): each "
             "sentence is highlighted as it is read, and listening alone is sufficient."
         )
-        modes = [
-            ("schema:accessMode", "textual"),
+        modes += [
             ("schema:accessMode", "auditory"),
-            ("schema:accessModeSufficient", "textual"),
             ("schema:accessModeSufficient", "auditory"),
             ("schema:accessibilityFeature", "synchronizedAudioText"),
         ]
+    described = contents.images and contents.described == contents.images
+    features = [("schema:accessibilityFeature", "alternativeText")] if described else []
+    if contents.pages:
+        features.append(("schema:accessibilityFeature", "pageNavigation"))
+        features.append(("schema:accessibilityFeature", "printPageNumbers"))
     return [
         *modes,
+        *features,
         ("schema:accessibilityFeature", "tableOfContents"),
         ("schema:accessibilityFeature", "readingOrder"),
         ("schema:accessibilityFeature", "structuralNavigation"),

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 from lxml import etree
 
-from publisher.model import ChapterTimeline, TimedItem
+from publisher.model import ChapterTimeline, Group, TimedItem
 
 Granularity = Literal["sentence", "paragraph"]
 GRANULARITIES: tuple[Granularity, ...] = get_args(Granularity)
@@ -57,15 +57,44 @@ def smil_document(chapter: OverlayChapter, granularity: Granularity) -> bytes:
     root.set("version", "3.0")
     body = etree.SubElement(root, f"{{{SMIL}}}body")
     body.set(f"{{{EPUB}}}textref", f"../{chapter.document}")
-    for key, items in _groups(chapter.timeline.items):
-        if key is None or granularity == "paragraph":
-            target = body
-        else:
-            target = etree.SubElement(body, f"{{{SMIL}}}seq", id=f"seq-{key}")
-            target.set(f"{{{EPUB}}}textref", f"../{chapter.document}#{key}")
-        for fragment, begin, end in _clips(key, items, granularity):
-            _par(target, chapter, fragment, begin, end)
+    if granularity == "paragraph":
+        for key, items in _groups(chapter.timeline.items):
+            for fragment, begin, end in _clips(key, items, granularity):
+                _par(body, chapter, fragment, begin, end)
+    else:
+        _nested(body, chapter)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True))
+
+
+def _nested(body: etree._Element, chapter: OverlayChapter) -> None:
+    """A ``seq`` for every container a sentence is read in (a list, its item, a note, a
+    table, the paragraph), typed with its structural semantics, so a reading system can
+    offer to skip notes and escape a list or table the listener has heard enough of."""
+    open_seqs: list[tuple[Group, etree._Element]] = []
+    for item in chapter.timeline.items:
+        groups = item.groups if item.kind == "sentence" else ()
+        common = 0
+        while (
+            common < len(open_seqs)
+            and common < len(groups)
+            and open_seqs[common][0].id == groups[common].id
+        ):
+            common += 1
+        del open_seqs[common:]
+        for group in groups[common:]:
+            parent = open_seqs[-1][1] if open_seqs else body
+            seq = etree.SubElement(parent, f"{{{SMIL}}}seq", id=f"seq-{group.id}")
+            seq.set(f"{{{EPUB}}}textref", f"../{chapter.document}#{group.id}")
+            if group.type is not None:
+                seq.set(f"{{{EPUB}}}type", group.type)
+            open_seqs.append((group, seq))
+        if item.end_ms > item.start_ms:
+            parent = open_seqs[-1][1] if open_seqs else body
+            _par(parent, chapter, item.id, item.start_ms, item.end_ms)
+    for seq in reversed(list(body.iter(f"{{{SMIL}}}seq"))):
+        holder = seq.getparent()
+        if len(seq) == 0 and holder is not None:
+            holder.remove(seq)  # every sentence in it was silent
 
 
 def clock(ms: int) -> str:

@@ -10,17 +10,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from publisher.formats.labels import label
-from publisher.model import (
-    Book,
-    Metadata,
-    Paragraph,
-    SceneBreak,
-    Section,
-    SectionKind,
-    SentenceRole,
-    Subheading,
-)
+from publisher.formats.render import ROLES, Z3998, Renderer, indent
+from publisher.labels import label
+from publisher.model import Book, Metadata, Section, SectionKind
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB = "http://www.idpf.org/2007/ops"
@@ -66,14 +58,13 @@ def section_file(section: Section) -> str:
     return f"{section.id}.xhtml"
 
 
-Z3998 = "z3998: http://www.daisy.org/z3998/2012/vocab/structure/#"
 # Kinds that DPUB-ARIA has no role for, named in the Z39.98 structural vocabulary only.
 Z3998_KINDS: dict[SectionKind, str] = {"dramatis-personae": "z3998:dramatis-personae"}
 
 
 def section_document(section: Section, language: str, *, lexicon: bool = False) -> bytes:
     html, body = _document(section.display_title, language, lexicon)
-    if section.kind in Z3998_KINDS or any(s.role in _ROLES for s in section.sentences):
+    if section.kind in Z3998_KINDS or any(s.role in ROLES for s in section.sentences):
         html.set(f"{{{EPUB}}}prefix", Z3998)
     wrapper = _sub(body, "section", id=section.id, **{"aria-labelledby": section.heading_id})
     if section.kind in SEMANTICS:
@@ -83,13 +74,7 @@ def section_document(section: Section, language: str, *, lexicon: bool = False) 
     elif section.kind in Z3998_KINDS:
         wrapper.set(f"{{{EPUB}}}type", Z3998_KINDS[section.kind])
     _heading(wrapper, section)
-    for item in section.content:
-        if isinstance(item, Paragraph):
-            _paragraph(wrapper, item)
-        elif isinstance(item, Subheading):
-            _sub(wrapper, f"h{item.level}", item.text, id=item.id)
-        else:
-            _scene_break(wrapper, item, language)
+    Renderer(language).content(wrapper, section.content)
     return _serialise(html)
 
 
@@ -122,6 +107,7 @@ def nav_document(
     book: Book,
     entries: tuple[NavEntry, ...],
     landmarks: tuple[tuple[str, str, str], ...],
+    pages: tuple[tuple[str, str], ...] = (),
     *,
     lexicon: bool = False,
 ) -> bytes:
@@ -150,7 +136,26 @@ def nav_document(
     items = _sub(marks, "ol")
     for epub_type, href, text in landmarks:
         _sub(_sub(items, "li"), "a", text, href=href, **{f"{{{EPUB}}}type": epub_type})
+    if pages:
+        _page_list(body, pages, language)
     return _serialise(html)
+
+
+def _page_list(body: etree._Element, pages: tuple[tuple[str, str], ...], language: str) -> None:
+    """The print edition's pages, for citing and for following a class in print."""
+    title, title_lang = label("pages", language)
+    nav = _sub(
+        body,
+        "nav",
+        id="page-list",
+        role="doc-pagelist",
+        hidden="hidden",
+        **{f"{{{EPUB}}}type": "page-list", "aria-labelledby": "page-list-title"},
+    )
+    _mark_lang(_sub(nav, "h2", title, id="page-list-title"), title_lang, language)
+    items = _sub(nav, "ol")
+    for href, page in pages:
+        _sub(_sub(items, "li"), "a", page, href=href)
 
 
 def text_direction(language: str) -> str:
@@ -193,40 +198,6 @@ def _heading(parent: etree._Element, section: Section) -> None:
         h1.text = section.display_title
 
 
-# A play's parts of speech, as Standard Ebooks marks them (Z39.98 structural semantics).
-_ROLES: dict[SentenceRole, tuple[str, str]] = {
-    "speaker": ("speaker", "z3998:persona"),
-    "direction": ("stage-direction", "z3998:stage-direction"),
-}
-
-
-def _paragraph(parent: etree._Element, paragraph: Paragraph) -> None:
-    p = _sub(parent, "p", id=paragraph.id)
-    if paragraph.verse:
-        p.set("class", "verse")
-    elif paragraph.sentences and all(s.role == "direction" for s in paragraph.sentences):
-        p.set("class", "stage-direction")
-    previous: etree._Element | None = None
-    for sentence in paragraph.sentences:
-        if previous is not None:
-            if paragraph.verse and previous.get("class") != "speaker":
-                previous.tail = None
-                _sub(p, "br")
-            else:
-                previous.tail = " "
-        previous = _sub(p, "span", sentence.text, id=sentence.id)
-        if sentence.role in _ROLES:
-            css_class, epub_type = _ROLES[sentence.role]
-            previous.set("class", css_class)
-            previous.set(f"{{{EPUB}}}type", epub_type)
-
-
-def _scene_break(parent: etree._Element, item: SceneBreak, language: str) -> None:
-    text, text_lang = label("scene_break", language)
-    rule = _sub(parent, "hr", id=item.id, **{"class": "scene-break", "aria-label": text})
-    _mark_lang(rule, text_lang, language)
-
-
 def _nav_list(parent: etree._Element, entries: tuple[NavEntry, ...]) -> None:
     ol = _sub(parent, "ol")
     for entry in entries:
@@ -261,12 +232,7 @@ def _lang(element: etree._Element, parent: etree._Element, language: str) -> Non
 
 
 def _serialise(html: etree._Element) -> bytes:
+    indent(html)
     return bytes(
-        etree.tostring(
-            html,
-            xml_declaration=True,
-            encoding="utf-8",
-            doctype="<!DOCTYPE html>",
-            pretty_print=True,
-        )
+        etree.tostring(html, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
     )

@@ -1,32 +1,44 @@
-"""Readers turn a manuscript file into a Manuscript; one reader per file suffix."""
+"""Readers turn a manuscript file into a Manuscript. They are plug-ins, found through
+the ``publisher.readers`` entry-point group; the built-in ones are registered in
+pyproject.toml exactly as a third-party package would register its own."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from publisher.errors import ConfigError, InputError
 from publisher.files import read_side_file
 from publisher.metadata import load_book_toml, resolve_metadata, title_from_filename
 from publisher.model import Block, DetectedLanguage, Image, Manuscript, ParagraphBlock
-from publisher.readers.base import ReadResult
-from publisher.readers.decoding import decode
+from publisher.readers.base import Reader
 from publisher.readers.language import MIN_WORDS, detect_language
-from publisher.readers.markdown import read_markdown
-from publisher.readers.plaintext import read_plaintext
 
 log = logging.getLogger(__name__)
 
-Reader = Callable[[str, str], ReadResult]
+ENTRY_POINT_GROUP = "publisher.readers"
+_SNIFF_BYTES = 4096
 
-READERS: dict[str, Reader] = {
-    ".txt": lambda text, _name: read_plaintext(text),
-    ".text": lambda text, _name: read_plaintext(text),
-    ".md": read_markdown,
-    ".markdown": read_markdown,
-}
+
+@cache
+def readers() -> tuple[Reader, ...]:
+    found: list[Reader] = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        reader = entry.load()()
+        if not isinstance(reader, Reader):
+            raise InputError(f"the reader {entry.name!r} does not implement the Reader protocol")
+        found.append(reader)
+    return tuple(found)
+
+
+def reader_suffixes() -> frozenset[str]:
+    """Every file suffix some installed reader takes (".md", ".txt", ...)."""
+    return frozenset(s.lower() for reader in readers() for s in reader.suffixes)
+
 
 # Refuse before reading into memory: a manuscript this large is a mistake, not a book
 # (the longest novels are under 10 MB of text).
@@ -37,12 +49,7 @@ MAX_COVER_BYTES = 20 * 1024 * 1024
 def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = None) -> Manuscript:
     """Read, decode and parse a manuscript; metadata resolved with book.toml and overrides."""
     _check_file(path)
-    reader = _reader_for(path)
-    data = _read_bytes(path)
-    decoded = decode(data, path.name)
-    if not decoded.text.strip():
-        raise InputError(f"{path.name} is empty: there is no text to publish")
-    found = reader(decoded.text, path.name)
+    found = _reader_for(path).read(path)
     if not any(isinstance(b, ParagraphBlock) for b in found.blocks):
         raise InputError(f"{path.name} has no text to publish besides its title and headings")
     layers = [
@@ -61,7 +68,7 @@ def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = Non
         cover_path = path.parent / metadata.cover
         metadata = replace(metadata, cover=str(cover_path))
         cover = read_cover(cover_path)
-    return Manuscript(metadata, found.blocks, path.name, decoded.encoding, cover, detected)
+    return Manuscript(metadata, found.blocks, path.name, found.encoding, cover, detected)
 
 
 def _detect_language(blocks: tuple[Block, ...], name: str) -> DetectedLanguage | None:
@@ -96,13 +103,27 @@ def read_cover(path: Path) -> Image:
 
 
 def _reader_for(path: Path) -> Reader:
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        known = ", ".join(sorted(READERS))
-        raise InputError(
-            f"{path.name}: unsupported file type {path.suffix or '(none)'!r}; use one of {known}"
-        )
-    return reader
+    suffix = path.suffix.lower()
+    for reader in readers():
+        if suffix in reader.suffixes:
+            return reader
+    if not suffix:  # a name that says nothing: the first bytes may
+        head = _head(path)
+        for reader in readers():
+            if reader.sniff(head):
+                return reader
+    known = ", ".join(sorted(reader_suffixes()))
+    raise InputError(
+        f"{path.name}: unsupported file type {path.suffix or '(none)'!r}; use one of {known}"
+    )
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as file:
+            return file.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 def _check_file(path: Path) -> None:
@@ -116,12 +137,3 @@ def _check_file(path: Path) -> None:
             f"{path.name} is {size // (1024 * 1024)} MB; publisher accepts manuscripts up to "
             f"{MAX_MANUSCRIPT_BYTES // (1024 * 1024)} MB (split it into volumes)"
         )
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None

@@ -7,6 +7,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from charset_normalizer import CharsetMatch, from_bytes
 
@@ -141,3 +142,17 @@ def _looks_binary(text: str) -> bool:
         if unicodedata.category(ch) in {"Cc", "Co", "Cn", "Cs"} and ch not in "\n\r\t"
     )
     return odd / len(sample) > 0.02
+
+
+def read_text(path: Path) -> Decoded:
+    """A text manuscript's characters, whatever its encoding: what text readers start from."""
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    decoded = decode(data, path.name)
+    if not decoded.text.strip():
+        raise InputError(f"{path.name} is empty: there is no text to publish")
+    return decoded

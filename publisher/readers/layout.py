@@ -41,6 +41,7 @@ class RawParagraph:
     verse: bool = False
     emphasised: bool = False  # set wholly in italics: _..._ around the whole paragraph
     gap_before: int = 0  # blank lines before it: books set titles apart with several
+    marked: str | None = None  # its text with the italics marks, when it had any
 
 
 @dataclass(frozen=True)
@@ -82,21 +83,23 @@ def split_paragraphs(lines: Sequence[str]) -> list[RawParagraph]:
 
 def _paragraph(block: list[str], width: int, margin: int) -> RawParagraph:
     text = "\n".join(_clean(line) for line in block)
-    whole = _EMPHASIS.fullmatch(text) is not None
-    lines = strip_emphasis(text).split("\n")
-    return RawParagraph(tuple(lines), _is_verse(block, width, margin), whole)
+    whole = EMPHASIS.fullmatch(text) is not None
+    stripped = strip_emphasis(text)
+    marked = text if stripped != text and not whole else None
+    lines = stripped.split("\n")
+    return RawParagraph(tuple(lines), _is_verse(block, width, margin), whole, marked=marked)
 
 
 # Plain text marks italics with _underscores_ (Gutenberg) or *asterisks*; the marks are
 # typography, never words to show in a title or to say. Each pair hugs its words.
-_EMPHASIS = re.compile(
+EMPHASIS = re.compile(
     r"(?<![\w*_])([_*])(?=[^\s_*])((?:(?!\1).)+?)(?<=[^\s_*])\1(?![\w*_])", re.DOTALL
 )
 
 
 def strip_emphasis(text: str) -> str:
     """ "_The Country of the Saints._" becomes "The Country of the Saints."."""
-    return _EMPHASIS.sub(r"\2", text)
+    return EMPHASIS.sub(r"\2", text)
 
 
 def _is_verse(block: list[str], width: int, margin: int) -> bool:

@@ -1,37 +1,66 @@
-"""Markdown (CommonMark): YAML front matter, headings, paragraphs, rules as scene breaks."""
+"""Markdown: YAML front matter or a pandoc title block, then CommonMark and its common
+extensions, read into the document model through the HTML it renders to."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import lxml.html
 import yaml
 from lxml import etree
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from publisher.errors import ConfigError
 from publisher.metadata import join_names, metadata_fields
-from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
+from publisher.model import Block, HeadingBlock
 from publisher.readers.base import ReadResult
-from publisher.readers.plaintext import is_scene_break
+from publisher.readers.decoding import read_text
+from publisher.readers.html_blocks import Converter, ImageLoader
+from publisher.readers.images import local_images
 from publisher.structure.headings import match_heading, title_key
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
-# Inline raw HTML is recognised only so that comments (authors' notes to themselves) can
-# be dropped; any other inline tag, "<script>" included, is text to show, never markup to
-# keep. A raw HTML block (a pull quote in an <aside>, a <div>) gives its text alone.
-_PARSER = MarkdownIt("commonmark", {"html": True})
+# CommonMark with pandoc's common extensions: tables, footnotes, definition lists and
+# attributes (``[Weltschmerz]{lang=de}``, ``[text]{.smallcaps}``). Raw HTML passes to the
+# HTML reading, which keeps what it knows and the text of the rest; comments (authors'
+# notes to themselves) are dropped.
+_PARSER = (
+    MarkdownIt("commonmark", {"html": True})
+    .enable("table")
+    .use(footnote_plugin)
+    .use(deflist_plugin)
+    .use(attrs_plugin, spans=True)
+)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
-def read_markdown(text: str, name: str = "manuscript") -> ReadResult:
+class MarkdownReader:
+    """Markdown with YAML front matter (Jekyll, Hugo, pandoc) and local images."""
+
+    name = "markdown"
+    suffixes = (".md", ".markdown")
+
+    def sniff(self, head: bytes) -> bool:
+        return head.lstrip(b"\xef\xbb\xbf").startswith((b"---\n", b"---\r\n"))
+
+    def read(self, path: Path) -> ReadResult:
+        decoded = read_text(path)
+        images = local_images(path.parent, path.name)
+        found = read_markdown(decoded.text, path.name, images)
+        return ReadResult(found.metadata, found.blocks, decoded.encoding)
+
+
+def read_markdown(
+    text: str, name: str = "manuscript", images: ImageLoader | None = None
+) -> ReadResult:
     metadata, body = split_front_matter(text, name)
-    blocks = tuple(_blocks(_PARSER.parse(body)))
-    return ReadResult(*_lift_title(blocks, metadata))
+    return ReadResult(*_lift_title(markdown_blocks(body, images), metadata))
 
 
 def split_front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
@@ -86,82 +115,18 @@ def _key_lines(source: str, first_line: int) -> dict[str, int]:
     return lines
 
 
-def _blocks(tokens: list[Token]) -> Iterator[Block]:
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.type == "heading_open":
-            text = _inline_text(tokens[index + 1])
-            level = int(token.tag[1])
-            yield HeadingBlock(level, text) if text.strip() else BreakBlock()
-            index += 3
-            continue
-        if token.type == "hr":
-            yield BreakBlock()
-        elif token.type == "inline":
-            text = _inline_text(token)
-            if is_scene_break(text):
-                yield BreakBlock()
-            elif text.strip():
-                yield ParagraphBlock(text)
-        elif token.type in {"fence", "code_block"}:
-            text = " ".join(token.content.split())
-            if text:
-                yield ParagraphBlock(text)
-        elif token.type == "html_block":
-            yield from (ParagraphBlock(text) for text in html_paragraphs(token.content))
-        index += 1
-
-
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 "
-    "h6 header li ol p pre section table td th tr ul".split()
-)
-
-
-def html_paragraphs(source: str) -> list[str]:
-    """The text of an HTML fragment, one paragraph per block element; scripts, styles,
-    comments and images (their alt text in raw HTML is decoration: "avatar") dropped."""
+def markdown_blocks(body: str, images: ImageLoader | None = None) -> tuple[Block, ...]:
+    """Markdown rendered to HTML by markdown-it, then read as HTML is: one vocabulary for
+    both, and raw HTML inside Markdown held to it."""
+    html = _COMMENT.sub("", _PARSER.render(body))
+    if not html.strip():
+        return ()
     try:
-        root = lxml.html.fragment_fromstring(source, create_parent="div")
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
     except etree.ParserError:
-        return []
-    paragraphs: list[list[str]] = [[]]
-
-    def walk(element: lxml.html.HtmlElement) -> None:
-        for child in element:
-            if not isinstance(child.tag, str) or child.tag in {"script", "style", "img"}:
-                paragraphs[-1].append(child.tail or "")
-                continue
-            block = child.tag in _BLOCK_TAGS
-            if block:
-                paragraphs.append([])
-            paragraphs[-1].append(child.text or "")
-            walk(child)
-            if block:
-                paragraphs.append([])
-            paragraphs[-1].append(child.tail or "")
-
-    paragraphs[-1].append(root.text or "")
-    walk(root)
-    texts = (" ".join("".join(parts).split()) for parts in paragraphs)
-    return [t for t in texts if t]
-
-
-def _inline_text(token: Token) -> str:
-    parts: list[str] = []
-    for child in token.children or []:
-        if child.type in {"text", "code_inline"}:
-            parts.append(child.content)
-        elif child.type == "html_inline":
-            parts.append(_COMMENT.sub("", child.content))
-        elif child.type == "softbreak":
-            parts.append(" ")
-        elif child.type == "hardbreak":
-            parts.append("\n")
-        elif child.type == "image":
-            parts.append(child.content)
-    return " ".join("".join(parts).split())
+        return ()
+    converter = Converter(images) if images is not None else Converter()
+    return tuple(converter.blocks(root))
 
 
 def _lift_title(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
 from publisher.readers.base import ReadResult
+from publisher.readers.decoding import read_text
 from publisher.readers.drama import mark_speakers
 from publisher.readers.gutenberg import strip_gutenberg
 from publisher.readers.layout import RawParagraph, indent, split_paragraphs
+from publisher.readers.plain_marks import mark_plain_text
 from publisher.structure.headings import (
     HeadingMatch,
     is_title_line,
@@ -26,13 +29,35 @@ _BY = re.compile(
 )
 
 
+class PlainTextReader:
+    """Plain text in any encoding, Project Gutenberg's files among them."""
+
+    name = "text"
+    suffixes = (".txt", ".text")
+
+    def sniff(self, head: bytes) -> bool:
+        """A file without a known suffix is text when its first bytes are UTF-8 text."""
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return exc.start >= len(head) - 3  # a character cut at the sniff's end
+        return b"\0" not in head
+
+    def read(self, path: Path) -> ReadResult:
+        decoded = read_text(path)
+        found = read_plaintext(decoded.text)
+        return ReadResult(found.metadata, found.blocks, decoded.encoding)
+
+
 def read_plaintext(text: str) -> ReadResult:
     header, text = strip_gutenberg(text)
     lines = text.split("\n")
     metadata, body_start = _title_pages(lines) or _title_block(lines)
     paragraphs = split_paragraphs(lines[body_start:])
     blocks = _lists_in_prose(tuple(_blocks(paragraphs, _spaced_titles(paragraphs))))
-    return ReadResult(_merge_titles(metadata, header), mark_speakers(blocks))
+    originals = {"\n".join(p.lines): p.marked for p in paragraphs if p.marked is not None}
+    marked = mark_plain_text(mark_speakers(blocks), originals)
+    return ReadResult(_merge_titles(metadata, header), marked)
 
 
 def _merge_titles(found: dict[str, str], header: dict[str, str]) -> dict[str, str]:

@@ -32,6 +32,14 @@ class Normalizer:
         """Choose the English variant from the tag, or from the spelling when it is plain "en"."""
         return cls(language, english_variant(language, text), lexicon or Lexicon())
 
+    def in_language(self, language: str) -> Normalizer:
+        """The rules for words marked as another language inside this book ("en-GB" for a
+        British quotation in an American book); the book's own when the tag is its own."""
+        same = language.lower() == self.language.lower()
+        if not language or same or language.lower() == self.language.split("-")[0].lower():
+            return self
+        return Normalizer(language, english_variant(language, ""), self.lexicon)
+
     def __call__(self, text: str) -> str:
         return "\n".join(self._line(line) for line in text.split("\n"))
 

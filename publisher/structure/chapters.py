@@ -11,22 +11,19 @@ from publisher.model import (
     Block,
     Book,
     BreakBlock,
-    Content,
     HeadingBlock,
     Manuscript,
     Matter,
     Metadata,
-    Paragraph,
+    PageBlock,
     ParagraphBlock,
-    SceneBreak,
     Section,
     SectionKind,
-    Sentence,
-    SentenceRole,
-    Subheading,
+    block_text,
+    is_text_block,
 )
+from publisher.structure.content import Notes, section_content
 from publisher.structure.contents import block_heading, drop_contents, headings_from_contents
-from publisher.structure.sentences import split_sentences
 from publisher.structure.topics import (
     ChapterOptions,
     find_boundaries,
@@ -70,7 +67,8 @@ def build_book(manuscript: Manuscript, options: ChapterOptions | None = None) ->
         blocks = _topic_chapters(blocks, options, manuscript.metadata.title)
     split = _split_levels(blocks)
     drafts = _drafts(blocks, split)
-    sections = _number(drafts, max(split, default=1), manuscript.metadata)
+    notes = Notes.of(blocks, options.notes)
+    sections = _number(drafts, max(split, default=1), manuscript.metadata, notes)
     return Book(manuscript.metadata, tuple(sections), manuscript.cover)
 
 
@@ -126,17 +124,17 @@ def _split_run(
 ) -> list[Block]:
     if heading is not None and heading.generated:
         return run  # a closing note stays whole
-    paragraphs = [b for b in run if isinstance(b, ParagraphBlock)]
+    paragraphs = [b for b in run if is_text_block(b)]
     breaks = frozenset(
-        sum(1 for b in run[:i] if isinstance(b, ParagraphBlock))
+        sum(1 for b in run[:i] if is_text_block(b))
         for i, b in enumerate(run)
         if isinstance(b, BreakBlock)
     )
-    boundaries = find_boundaries([p.text for p in paragraphs], options, breaks)
+    boundaries = find_boundaries([block_text(p) for p in paragraphs], options, breaks)
     if not boundaries:
         return run
     edges = [0, *boundaries, len(paragraphs)]
-    parts = [[p.text for p in paragraphs[a:b]] for a, b in itertools.pairwise(edges)]
+    parts = [[block_text(p) for p in paragraphs[a:b]] for a, b in itertools.pairwise(edges)]
     titles = make_titles(parts, taken)
     taken.extend(titles)
     level = heading.level if heading is not None else top
@@ -224,8 +222,8 @@ def _is_container(blocks: tuple[Block, ...], start: int, top: int, inner: int) -
                 return kind in {"part", "act"} or words <= _MAX_CONTAINER_WORDS
             if block.level <= top:
                 return False
-        elif not isinstance(block, BreakBlock):
-            words += len(block.text.split())
+        else:
+            words += len(block_text(block).split())
     return False
 
 
@@ -234,15 +232,17 @@ def _depth(heading: HeadingBlock, split: tuple[int, ...]) -> int:
 
 
 def _has_text(blocks: list[Block]) -> bool:
-    return any(not isinstance(b, BreakBlock) for b in blocks)
+    return any(not isinstance(b, BreakBlock | PageBlock) for b in blocks)
 
 
-def _number(drafts: list[_Draft], deepest: int, metadata: Metadata) -> Iterator[Section]:
+def _number(
+    drafts: list[_Draft], deepest: int, metadata: Metadata, notes: Notes
+) -> Iterator[Section]:
     kinds = [_kind(d) for d in drafts]
     matters = _matters(kinds)
     for index, (draft, kind, matter) in enumerate(zip(drafts, kinds, matters, strict=True), 1):
         section_id = f"c{index:02d}"
-        content = tuple(_content(section_id, draft.blocks, deepest, metadata.language))
+        content = section_content(section_id, draft.blocks, deepest, metadata.language, notes)
         if draft.heading is None:
             yield Section(section_id, index, kind, matter, 0, None, metadata.title, content, False)
             continue
@@ -286,55 +286,3 @@ def _matters(kinds: list[SectionKind]) -> list[Matter]:
         else:
             matters.append("body")
     return matters
-
-
-def _content(
-    section_id: str, blocks: tuple[Block, ...], deepest: int, language: str
-) -> Iterator[Content]:
-    paragraphs = subheadings = breaks = 0
-    for block in blocks:
-        if isinstance(block, BreakBlock):
-            breaks += 1
-            yield SceneBreak(f"{section_id}-b{breaks:02d}")
-        elif isinstance(block, HeadingBlock):
-            subheadings += 1
-            text = " ".join(p for p in (block.label, block.text) if p)
-            level = min(6, max(2, 1 + block.level - deepest))
-            yield Subheading(f"{section_id}-h{subheadings:02d}", level, text)
-        else:
-            units = _units(block, language)
-            if not units:
-                continue
-            paragraphs += 1
-            paragraph_id = f"{section_id}-p{paragraphs:03d}"
-            yield Paragraph(
-                paragraph_id,
-                tuple(
-                    Sentence(f"{paragraph_id}-s{n:02d}", text, role)
-                    for n, (text, role) in enumerate(units, 1)
-                ),
-                block.verse,
-            )
-
-
-def _units(block: ParagraphBlock, language: str) -> list[tuple[str, SentenceRole]]:
-    """A paragraph's sentences (a verse paragraph's lines), after its speaker's name."""
-    units: list[tuple[str, SentenceRole]] = []
-    if block.speaker:
-        units.append((f"{block.speaker}.", "speaker"))
-    text = block.text
-    opening = _OPENING_DIRECTION.match(text)
-    if opening is not None and not block.direction:
-        # "LADY CHILTERN.  [Kisses him.]  It is love, Robert."
-        units.append((" ".join(opening.group().split()), "direction"))
-        text = text[opening.end() :]
-    role: SentenceRole = "direction" if block.direction else "text"
-    if block.verse:
-        pieces = [" ".join(line.split()) for line in text.split("\n")]
-    else:
-        pieces = split_sentences(text, language)
-    units += [(piece, role) for piece in pieces if piece]
-    return units
-
-
-_OPENING_DIRECTION = re.compile(r"^\s*\[[^\[\]]{1,300}\]\s*(?=\S)")

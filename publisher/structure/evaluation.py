@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from publisher.model import HeadingBlock, ParagraphBlock
+from publisher.model import HeadingBlock, block_text, is_text_block
 from publisher.readers import read_manuscript
 from publisher.structure.segmentation_score import pk, window_diff
 from publisher.structure.topics import ChapterOptions, find_boundaries, is_closing_note
@@ -93,7 +93,7 @@ def _by_hand(manuscript: Path, labels: Path) -> Labelled:
     """A heading-less manuscript and its labels; a closing note (an author's bio) is left
     out, as the publisher makes it back matter."""
     blocks = read_manuscript(manuscript).blocks
-    paragraphs = [b.text for b in blocks if isinstance(b, ParagraphBlock)]
+    paragraphs = [block_text(b) for b in blocks if is_text_block(b)]
     if paragraphs and is_closing_note(paragraphs[-1]):
         paragraphs = paragraphs[:-1]
     reference = tuple(json.loads(labels.read_text(encoding="utf-8")))
@@ -107,8 +107,8 @@ def _sections(manuscript: Path) -> list[list[str]]:
     for block in blocks:
         if isinstance(block, HeadingBlock) and block.level == top:
             sections.append([])
-        elif isinstance(block, ParagraphBlock):
-            sections[-1].append(block.text)
+        elif is_text_block(block):
+            sections[-1].append(block_text(block))
     return sections
 
 

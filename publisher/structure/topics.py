@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from publisher.model import NotePlacement
 from publisher.structure.segmenter import NAME_WEIGHT, Bounds, choose_boundaries
 
 ChapterMode = Literal["auto", "headings", "topics"]
@@ -27,6 +28,8 @@ class ChapterOptions:
     max_words: int = 1500
     # An editor's titles for the generated chapters, in order (book.toml chapter_titles).
     titles: tuple[str, ...] = ()
+    # Where notes are read and shown: after their paragraph, or at their chapter's end.
+    notes: NotePlacement = "paragraph"
 
     def __post_init__(self) -> None:
         if not 50 <= (self.min_words or DEFAULT_MIN_WORDS) < self.max_words:

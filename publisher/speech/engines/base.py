@@ -6,17 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from publisher.model import Clip
 
-@dataclass(frozen=True)
-class Clip:
-    """Synthesised speech: 16-bit signed little-endian mono PCM."""
-
-    pcm: bytes
-    sample_rate: int
-
-    @property
-    def samples(self) -> int:
-        return len(self.pcm) // 2
+__all__ = ["Clip", "Engine", "Voice"]  # Clip is here for engines' authors
 
 
 @dataclass(frozen=True)

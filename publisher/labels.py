@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-Label = Literal["contents", "landmarks", "start", "title_page", "scene_break", "by"]
+Label = Literal[
+    "contents",
+    "landmarks",
+    "start",
+    "title_page",
+    "scene_break",
+    "by",
+    "notes",
+    "note",
+    "figure",
+    "code",
+    "pages",
+]
 
 _LABELS: dict[str, dict[Label, str]] = {
     "en": {
@@ -17,6 +29,11 @@ _LABELS: dict[str, dict[Label, str]] = {
         "title_page": "Title page",
         "scene_break": "Scene break",
         "by": "by",
+        "notes": "Notes",
+        "note": "Note",
+        "figure": "Figure",
+        "code": "Code",
+        "pages": "Pages",
     },
     "fr": {
         "contents": "Table des matières",
@@ -25,6 +42,11 @@ _LABELS: dict[str, dict[Label, str]] = {
         "title_page": "Page de titre",
         "scene_break": "Changement de scène",
         "by": "par",
+        "notes": "Notes",
+        "note": "Note",
+        "figure": "Figure",
+        "code": "Code",
+        "pages": "Pages",
     },
     "de": {
         "contents": "Inhalt",
@@ -33,6 +55,11 @@ _LABELS: dict[str, dict[Label, str]] = {
         "title_page": "Titelseite",
         "scene_break": "Szenenwechsel",
         "by": "von",
+        "notes": "Anmerkungen",
+        "note": "Anmerkung",
+        "figure": "Abbildung",
+        "code": "Code",
+        "pages": "Seiten",
     },
     "es": {
         "contents": "Índice",
@@ -41,6 +68,11 @@ _LABELS: dict[str, dict[Label, str]] = {
         "title_page": "Portada",
         "scene_break": "Cambio de escena",
         "by": "por",
+        "notes": "Notas",
+        "note": "Nota",
+        "figure": "Figura",
+        "code": "Código",
+        "pages": "Páginas",
     },
     "it": {
         "contents": "Indice",
@@ -49,6 +81,11 @@ _LABELS: dict[str, dict[Label, str]] = {
         "title_page": "Frontespizio",
         "scene_break": "Cambio di scena",
         "by": "di",
+        "notes": "Note",
+        "note": "Nota",
+        "figure": "Figura",
+        "code": "Codice",
+        "pages": "Pagine",
     },
     "nl": {
         "contents": "Inhoud",
@@ -57,6 +94,11 @@ _LABELS: dict[str, dict[Label, str]] = {
         "title_page": "Titelpagina",
         "scene_break": "Scènewissel",
         "by": "door",
+        "notes": "Noten",
+        "note": "Noot",
+        "figure": "Afbeelding",
+        "code": "Code",
+        "pages": "Pagina's",
     },
     "pt": {
         "contents": "Índice",
@@ -65,6 +107,11 @@ _LABELS: dict[str, dict[Label, str]] = {
         "title_page": "Página de rosto",
         "scene_break": "Mudança de cena",
         "by": "por",
+        "notes": "Notas",
+        "note": "Nota",
+        "figure": "Figura",
+        "code": "Código",
+        "pages": "Páginas",
     },
 }
 

@@ -1,0 +1,207 @@
+"""Each kind of content, from Markdown and plain text through the EPUB to what is said."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from publisher.model import Pauses, Section, Utterance
+from publisher.readers import read_manuscript
+from publisher.speech.normalize import Normalizer
+from publisher.speech.script import Reading, section_script
+from publisher.structure.chapters import build_book
+
+from .conftest import DATA, Builder, epub_text
+
+X = "{http://www.w3.org/1999/xhtml}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+RICH = DATA / "rich-book" / "rich-book.md"
+PLAIN = DATA / "plain-italics-notes-illustrations.txt"
+
+
+def chapter(epub: Path, number: int = 1) -> etree._Element:
+    return etree.fromstring(epub_text(epub, f"EPUB/c{number:02d}.xhtml").encode("utf-8"))
+
+
+def script(path: Path, number: int = 0, reading: Reading | None = None) -> list[Utterance]:
+    book = build_book(read_manuscript(path))
+    section: Section = book.sections[number]
+    say = Normalizer.for_text(book.metadata.language, "")
+    return list(section_script(section, Pauses(), say, reading))
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from publisher import BuildConfig, publish
+
+    out = tmp_path_factory.mktemp("rich")
+    return publish(BuildConfig(RICH, out, audio=False)).epub
+
+
+def test_markdown_keeps_emphasis_strong_links_and_language_spans(rich: Path) -> None:
+    doc = chapter(rich)
+    assert [e.text for e in doc.iter(f"{X}em")][:2] == ["the old eye.", "It never blinks"]
+    assert next(e.text for e in doc.iter(f"{X}strong")) == "night crews"
+    foreign = [e for e in doc.iter(f"{X}span") if e.get("lang") == "fr"]
+    assert [e.text for e in foreign] == ["Phare de la Pointe"]
+
+
+def test_lists_keep_their_order_start_and_nesting(rich: Path) -> None:
+    doc = chapter(rich)
+    ordered = doc.find(f".//{X}ol")
+    assert ordered is not None and ordered.get("start") == "3"
+    assert len(ordered.findall(f"{X}li")) == 3
+    assert ordered.find(f"{X}li/{X}ul") is not None  # the nested list is inside its item
+
+
+def test_tables_have_a_header_row_with_column_scope(rich: Path) -> None:
+    table = chapter(rich).find(f".//{X}table")
+    assert table is not None
+    assert [th.get("scope") for th in table.iter(f"{X}th")] == ["col"] * 3
+    assert len(table.findall(f"{X}tbody/{X}tr")) == 2
+
+
+def test_figures_are_packaged_with_their_alt_text_and_caption(rich: Path) -> None:
+    figure = chapter(rich).find(f".//{X}figure")
+    assert figure is not None
+    image = figure.find(f"{X}img")
+    assert image is not None and image.get("alt") == "The lighthouse at dusk, its lamp lit"
+    caption = figure.find(f"{X}figcaption")
+    assert caption is not None and "survey drew it" in "".join(caption.itertext())
+    opf = epub_text(rich, "EPUB/content.opf")
+    assert f'href="{image.get("src")}"' in opf and 'media-type="image/png"' in opf
+    assert '<meta property="schema:accessMode">visual</meta>' in opf
+
+
+def test_footnotes_are_asides_with_references_and_back_links(rich: Path) -> None:
+    doc = chapter(rich)
+    reference = doc.find(f".//{X}a[@role='doc-noteref']")
+    assert reference is not None and reference.get(EPUB_TYPE) == "noteref"
+    note = doc.find(f".//{X}aside[@id='{reference.get('href', '')[1:]}']")
+    assert note is not None and note.get("role") == "doc-footnote"
+    back = note.find(f".//{X}a[@role='doc-backlink']")
+    assert back is not None and back.get("href") == f"#{reference.get('id')}"
+
+
+def test_code_quotes_and_definitions_have_their_elements(rich: Path) -> None:
+    doc = chapter(rich)
+    pre = doc.find(f".//{X}pre")
+    assert pre is not None and "".join(pre.itertext()) == "lamp on\nlog time"
+    quote = doc.find(f".//{X}blockquote")
+    assert quote is not None
+    # Smart punctuation on the page: curly quotes, an en dash, an ellipsis.
+    shown = "".join(quote.itertext())
+    assert "\u201cA light" in shown and "\u2013" in shown and shown.rstrip().endswith("\u2026")
+    terms = [e.text for e in doc.iter(f"{X}strong")]
+    assert "Beacon" in terms and "Buoy" in terms
+
+
+def test_raw_html_keeps_its_safe_elements_and_drops_the_rest(rich: Path) -> None:
+    doc = chapter(rich, 2)
+    assert [e.text for e in doc.iter(f"{X}em")] == ["Nobody"]
+    aside = doc.find(f".//{X}blockquote")
+    assert aside is not None and "rebuilt in stone" in "".join(aside.itertext())
+
+
+def test_narration_reads_items_rows_figures_and_notes_where_expected() -> None:
+    said = script(RICH)
+    texts = [u.text for u in said]
+    note = texts.index("Note one.")
+    assert texts[note - 1].endswith("agrees.")  # right after its paragraph
+    assert texts[note + 1].startswith("The lamp burned colza oil")
+    items = [u for u in said if any(g.type == "list-item" for g in u.groups)]
+    assert items[0].text.startswith("three.")  # an ordered list is read with its numbers
+    assert items[1].pause_before == Pauses().item
+    rows = [u for u in said if any(g.type == "table" for g in u.groups)]
+    assert rows[0].text == "Light: Pointe; Range: eighteen miles; Character: two white flashes."
+    figure = next(u for u in said if any(g.type == "figure" for g in u.groups))
+    assert figure.text == "Figure: The lighthouse at dusk, its lamp lit."
+    # What the narrator says is the manuscript's punctuation, not the page's curly quotes.
+    assert any('"A light you cannot see' in t for t in texts)
+
+
+def test_a_phrase_in_another_language_is_said_by_that_languages_rules(tmp_path: Path) -> None:
+    path = tmp_path / "de.md"
+    path.write_text(
+        "---\ntitle: T\nlanguage: en\n---\n\n# One\n\nThe sign read [Gleis 3 und 4]{lang=de}, "
+        "and we took platform 3.\n",
+        encoding="utf-8",
+    )
+    said = [u.text for u in script(path)]
+    assert "Gleis drei und vier" in said[1] and "platform three" in said[1]
+
+
+def test_figures_and_code_can_be_left_unread() -> None:
+    quiet = script(RICH, reading=Reading(figures=False, code="skip"))
+    assert not any(u.text.startswith("Figure") for u in quiet)
+    assert not any(u.text.startswith("Code") for u in quiet)
+    announced = script(RICH, reading=Reading(code="announce"))
+    code = [u.text for u in announced if u.id.startswith("c01-k01")]
+    assert code == ["Code."]
+
+
+def test_plain_text_italics_notes_and_illustrations(build: Builder) -> None:
+    epub = build(PLAIN).epub
+    doc = chapter(epub)
+    assert [e.text for e in doc.iter(f"{X}em")][:2] == ["Marguerite", "not"]
+    note = doc.find(f".//{X}aside")
+    assert note is not None and "Leith yards" in "".join(note.itertext())
+    caption = doc.find(f".//{X}figure/{X}figcaption")
+    assert caption is not None and "".join(caption.itertext()) == "The Marguerite at her mooring"
+    verse = doc.find(f".//{X}p[@class='verse']")
+    assert verse is not None and len(verse.findall(f"{X}br")) == 3
+    # Chapter II's "[1]" is its own note, not chapter I's.
+    second = chapter(epub, 2)
+    aside = second.find(f".//{X}aside")
+    assert aside is not None and "tide tables" in "".join(aside.itertext())
+    assert "[1]" not in "".join(second.itertext())
+
+
+def test_a_figure_without_alt_text_is_not_announced(tmp_path: Path) -> None:
+    folder = tmp_path / "book"
+    folder.mkdir()
+    shutil.copy(DATA / "rich-book" / "lighthouse.png", folder / "plate.png")
+    (folder / "b.md").write_text("# One\n\nText here.\n\n![](plate.png)\n", encoding="utf-8")
+    assert not any(u.text.startswith("Figure") for u in script(folder / "b.md"))
+
+
+@pytest.mark.parametrize(
+    ("source", "warning"),
+    [
+        ("![A map](https://example.org/map.png)", "not fetched"),
+        ("![A map](../outside.png)", "outside the manuscript's folder"),
+        ("![A map](evil.svg)", "not a JPEG, PNG, GIF, WebP or plain SVG"),
+        ("![A map](missing.png)", "cannot be read"),
+    ],
+)
+def test_images_that_cannot_be_trusted_are_left_out_with_their_text_kept(
+    tmp_path: Path, build: Builder, caplog: pytest.LogCaptureFixture, source: str, warning: str
+) -> None:
+    folder = tmp_path / "book"
+    folder.mkdir()
+    shutil.copy(DATA / "rich-book" / "lighthouse.png", tmp_path / "outside.png")
+    (folder / "evil.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
+    (folder / "b.md").write_text(f"# One\n\nText here.\n\n{source}\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        epub = build(folder / "b.md").epub
+    assert warning in caplog.text
+    doc = chapter(epub)
+    assert doc.find(f".//{X}img") is None
+    assert "A map" in "".join(doc.itertext())  # the description stands in
+
+
+def test_scripts_and_unknown_tags_in_markdown_never_reach_the_page(build: Builder) -> None:
+    epub = build(
+        "# One\n\nSafe <em>words</em> and <script>alert(1)</script> <blink>old</blink> tags.\n"
+    ).epub
+    doc = chapter(epub)
+    text = "".join(doc.itertext())
+    assert "alert" not in text and "<" not in text and "old" in text
+    tags = {etree.QName(e).localname for e in doc.iter() if isinstance(e.tag, str)}
+    assert "script" not in tags and "blink" not in tags and "em" in tags
