@@ -205,3 +205,22 @@ def test_scripts_and_unknown_tags_in_markdown_never_reach_the_page(build: Builde
     assert "alert" not in text and "<" not in text and "old" in text
     tags = {etree.QName(e).localname for e in doc.iter() if isinstance(e.tag, str)}
     assert "script" not in tags and "blink" not in tags and "em" in tags
+
+
+def test_print_page_numbers_become_page_breaks_and_a_page_list(rich: Path) -> None:
+    pages = [e for e in chapter(rich, 2).iter(f"{X}span") if e.get("role") == "doc-pagebreak"]
+    assert [(p.get("aria-label"), p.get(EPUB_TYPE)) for p in pages] == [
+        ("12", "pagebreak"),
+        ("13", "pagebreak"),
+    ]
+    nav = etree.fromstring(epub_text(rich, "EPUB/nav.xhtml").encode("utf-8"))
+    page_list = nav.find(f".//{X}nav[@role='doc-pagelist']")
+    assert page_list is not None
+    assert [a.get("href") for a in page_list.iter(f"{X}a")] == [
+        "c02.xhtml#page-12",
+        "c02.xhtml#page-13",
+    ]
+    opf = epub_text(rich, "EPUB/content.opf")
+    assert "<dc:source>" in opf and "printPageNumbers" in opf
+    # Not read aloud: a page number is for the eye and for navigation.
+    assert not any("12" in u.text or "thirteen" in u.text for u in script(RICH, 1))

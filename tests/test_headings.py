@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.structure.headings import heading_number, match_heading
+from publisher.headings import heading_number, match_heading
 
 HEADINGS = [
     # line, kind, label, title, number

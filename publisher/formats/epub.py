@@ -29,12 +29,13 @@ from publisher.formats.overlays import (
     clock,
     smil_document,
 )
+from publisher.formats.render import XML_LANG
+from publisher.formats.typography import smart
 from publisher.formats.xhtml import (
     LEXICON_FILE,
     NAV_FILE,
     STYLESHEET,
     TITLE_FILE,
-    XML_LANG,
     NavEntry,
     nav_document,
     section_document,
@@ -166,12 +167,13 @@ def navigation(book: Book) -> tuple[NavEntry, ...]:
     entries: list[NavEntry] = []
     for section in book.sections:
         href = section_file(section)
+        language = book.metadata.language
         subheadings = tuple(
-            NavEntry(f"{href}#{item.id}", item.text)
+            NavEntry(f"{href}#{item.id}", smart(item.text, language))
             for item in section.content
             if isinstance(item, Subheading) and item.level == 2
         )
-        entry = NavEntry(href, section.display_title, subheadings)
+        entry = NavEntry(href, smart(section.display_title, language), subheadings)
         if section.depth > 0 and entries:
             part = entries[-1]
             entries[-1] = NavEntry(part.href, part.title, (*part.children, entry))
@@ -262,6 +264,13 @@ def _metadata(
     package.add_metadata("DC", "date", metadata.date or modified.strftime("%Y-%m-%d"))
     for prop, value in accessibility_metadata(metadata, read_along is not None, contents):
         package.add_metadata(None, "meta", value, {"property": prop})
+    if contents.pages:
+        # The page list follows the page numbers the manuscript records; readers who
+        # follow a class in print need to know which edition those belong to.
+        by = f" by {metadata.author}" if metadata.author else ""
+        source = f"the print edition of {metadata.title}{by}"
+        package.add_metadata("DC", "source", source)
+        package.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
 
 
 def page_list(book: Book) -> tuple[tuple[str, str], ...]:

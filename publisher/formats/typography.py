@@ -72,6 +72,11 @@ def smarten(
     return "".join(out), where
 
 
+def smart(text: str, language: str) -> str:
+    """Only the text, for a title or a navigation entry."""
+    return smarten(text, language)[0]
+
+
 def _inside(index: int, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(a <= index < b for a, b in ranges)
 

@@ -10,13 +10,21 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from publisher.formats.render import ROLES, Z3998, Renderer, indent
-from publisher.labels import label
+from publisher.formats.render import (
+    EPUB,
+    ROLES,
+    XHTML,
+    XML_LANG,
+    Z3998,
+    Renderer,
+    indent,
+    mark_lang,
+    sub,
+)
+from publisher.formats.typography import smart
+from publisher.labels import Label, label
 from publisher.model import Book, Metadata, Section, SectionKind
 
-XHTML = "http://www.w3.org/1999/xhtml"
-EPUB = "http://www.idpf.org/2007/ops"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STYLESHEET = "style/book.css"
 NAV_FILE = "nav.xhtml"
 TITLE_FILE = "title.xhtml"
@@ -66,14 +74,14 @@ def section_document(section: Section, language: str, *, lexicon: bool = False) 
     html, body = _document(section.display_title, language, lexicon)
     if section.kind in Z3998_KINDS or any(s.role in ROLES for s in section.sentences):
         html.set(f"{{{EPUB}}}prefix", Z3998)
-    wrapper = _sub(body, "section", id=section.id, **{"aria-labelledby": section.heading_id})
+    wrapper = sub(body, "section", id=section.id, **{"aria-labelledby": section.heading_id})
     if section.kind in SEMANTICS:
         epub_type, role = SEMANTICS[section.kind]
         wrapper.set(f"{{{EPUB}}}type", epub_type)
         wrapper.set("role", role)
     elif section.kind in Z3998_KINDS:
         wrapper.set(f"{{{EPUB}}}type", Z3998_KINDS[section.kind])
-    _heading(wrapper, section)
+    _heading(wrapper, section, language)
     Renderer(language).content(wrapper, section.content)
     return _serialise(html)
 
@@ -81,7 +89,7 @@ def section_document(section: Section, language: str, *, lexicon: bool = False) 
 def title_document(metadata: Metadata, *, lexicon: bool = False) -> bytes:
     page_title, page_lang = label("title_page", metadata.language)
     html, body = _document(metadata.title, metadata.language, lexicon)
-    section = _sub(
+    section = sub(
         body,
         "section",
         **{"class": "titlepage", f"{{{EPUB}}}type": "titlepage", "aria-label": page_title},
@@ -89,17 +97,15 @@ def title_document(metadata: Metadata, *, lexicon: bool = False) -> bytes:
     if page_lang != metadata.language:
         section.set("lang", page_lang)
         section.set(XML_LANG, page_lang)
-    _lang(_sub(section, "h1", metadata.title, **{"class": "title"}), section, metadata.language)
+    _lang(sub(section, "h1", metadata.title, **{"class": "title"}), section, metadata.language)
     if metadata.subtitle:
         _lang(
-            _sub(section, "p", metadata.subtitle, **{"class": "subtitle"}),
+            sub(section, "p", metadata.subtitle, **{"class": "subtitle"}),
             section,
             metadata.language,
         )
     if metadata.author:
-        _lang(
-            _sub(section, "p", metadata.author, **{"class": "author"}), section, metadata.language
-        )
+        _lang(sub(section, "p", metadata.author, **{"class": "author"}), section, metadata.language)
     return _serialise(html)
 
 
@@ -114,48 +120,43 @@ def nav_document(
     language = book.metadata.language
     contents, contents_lang = label("contents", language)
     html, body = _document(contents, language, lexicon)
-    toc = _sub(
+    toc = sub(
         body,
         "nav",
         id="toc",
         role="doc-toc",
         **{f"{{{EPUB}}}type": "toc", "aria-labelledby": "toc-title"},
     )
-    heading = _sub(toc, "h1", contents, id="toc-title")
-    _mark_lang(heading, contents_lang, language)
+    heading = sub(toc, "h1", contents, id="toc-title")
+    mark_lang(heading, contents_lang, language)
     _nav_list(toc, entries)
-    marks_title, marks_lang = label("landmarks", language)
-    marks = _sub(
-        body,
-        "nav",
-        id="landmarks",
-        hidden="hidden",
-        **{f"{{{EPUB}}}type": "landmarks", "aria-labelledby": "landmarks-title"},
-    )
-    _mark_lang(_sub(marks, "h2", marks_title, id="landmarks-title"), marks_lang, language)
-    items = _sub(marks, "ol")
+    items = _hidden_nav(body, "landmarks", "landmarks", language)
     for epub_type, href, text in landmarks:
-        _sub(_sub(items, "li"), "a", text, href=href, **{f"{{{EPUB}}}type": epub_type})
+        sub(sub(items, "li"), "a", text, href=href, **{f"{{{EPUB}}}type": epub_type})
     if pages:
-        _page_list(body, pages, language)
+        # The print edition's pages, for citing and for following a class in print.
+        items = _hidden_nav(body, "page-list", "pages", language, role="doc-pagelist")
+        for href, page in pages:
+            sub(sub(items, "li"), "a", page, href=href)
     return _serialise(html)
 
 
-def _page_list(body: etree._Element, pages: tuple[tuple[str, str], ...], language: str) -> None:
-    """The print edition's pages, for citing and for following a class in print."""
-    title, title_lang = label("pages", language)
-    nav = _sub(
+def _hidden_nav(
+    body: etree._Element, epub_type: str, title: Label, language: str, role: str | None = None
+) -> etree._Element:
+    """A navigation list for reading systems, not shown in the text: its ``ol``."""
+    text, text_lang = label(title, language)
+    nav = sub(
         body,
         "nav",
-        id="page-list",
-        role="doc-pagelist",
+        id=epub_type,
         hidden="hidden",
-        **{f"{{{EPUB}}}type": "page-list", "aria-labelledby": "page-list-title"},
+        **{f"{{{EPUB}}}type": epub_type, "aria-labelledby": f"{epub_type}-title"},
     )
-    _mark_lang(_sub(nav, "h2", title, id="page-list-title"), title_lang, language)
-    items = _sub(nav, "ol")
-    for href, page in pages:
-        _sub(_sub(items, "li"), "a", page, href=href)
+    if role is not None:
+        nav.set("role", role)
+    mark_lang(sub(nav, "h2", text, id=f"{epub_type}-title"), text_lang, language)
+    return sub(nav, "ol")
 
 
 def text_direction(language: str) -> str:
@@ -170,13 +171,13 @@ def _document(
     html.set("lang", language)
     html.set(XML_LANG, language)
     html.set("dir", text_direction(language))
-    head = _sub(html, "head")
-    _sub(head, "meta", charset="utf-8")
-    _sub(head, "title", title)
-    _sub(head, "link", rel="stylesheet", type="text/css", href=STYLESHEET)
+    head = sub(html, "head")
+    sub(head, "meta", charset="utf-8")
+    sub(head, "title", title)
+    sub(head, "link", rel="stylesheet", type="text/css", href=STYLESHEET)
     if lexicon:
         # Reading systems' own text-to-speech then says the lexicon's words as we do.
-        _sub(
+        sub(
             head,
             "link",
             rel="pronunciation",
@@ -184,44 +185,27 @@ def _document(
             href=LEXICON_FILE,
             hreflang=language,
         )
-    return html, _sub(html, "body")
+    return html, sub(html, "body")
 
 
-def _heading(parent: etree._Element, section: Section) -> None:
-    h1 = _sub(parent, "h1", id=section.heading_id)
+def _heading(parent: etree._Element, section: Section, language: str) -> None:
+    h1 = sub(parent, "h1", id=section.heading_id)
     if section.label and section.title:
         # The space keeps "Chapter I" and "The Keeper" two words for text-to-speech and
         # search even where the stylesheet is off.
-        _sub(h1, "span", section.label, **{"class": "label"}).tail = " "
-        _sub(h1, "span", section.title, **{"class": "title"})
+        sub(h1, "span", smart(section.label, language), **{"class": "label"}).tail = " "
+        sub(h1, "span", smart(section.title, language), **{"class": "title"})
     else:
-        h1.text = section.display_title
+        h1.text = smart(section.display_title, language)
 
 
 def _nav_list(parent: etree._Element, entries: tuple[NavEntry, ...]) -> None:
-    ol = _sub(parent, "ol")
+    ol = sub(parent, "ol")
     for entry in entries:
-        li = _sub(ol, "li")
-        _sub(li, "a", entry.title, href=entry.href)
+        li = sub(ol, "li")
+        sub(li, "a", entry.title, href=entry.href)
         if entry.children:
             _nav_list(li, entry.children)
-
-
-def _sub(
-    parent: etree._Element, tag: str, text: str | None = None, **attributes: str
-) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{XHTML}}}{tag}")
-    for name, value in attributes.items():
-        element.set(name, value)
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _mark_lang(element: etree._Element, text_lang: str, document_lang: str) -> None:
-    if text_lang != document_lang:
-        element.set("lang", text_lang)
-        element.set(XML_LANG, text_lang)
 
 
 def _lang(element: etree._Element, parent: etree._Element, language: str) -> None:

@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from publisher.headings import match_heading
 from publisher.model import Block, ParagraphBlock
-from publisher.structure.headings import match_heading
 
 _NAME = r"(?:[A-Z][A-Z'\u2019-]*\.?\s+){0,4}[A-Z][A-Z'\u2019-]+"
 # "LORD GORING.  My dear Robert", "MRS. CHEVELEY [Smiling.]  No, lady Markby".

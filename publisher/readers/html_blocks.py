@@ -78,6 +78,8 @@ _BLOCKS = (
     )
     | _CONTAINERS
 )
+# Deeper than any book nests (a list in a quote in a note...): below it, text only.
+MAX_DEPTH = 40
 _NOTE_CLASSES = re.compile(r"\b(?:footnotes?|endnotes?)\b")
 
 
@@ -87,6 +89,7 @@ class Converter:
 
     images: ImageLoader = lambda _src: None
     warned: set[str] = field(default_factory=set)
+    depth: int = 0
 
     def blocks(self, parent: etree._Element) -> list[Block]:
         """The blocks of an element's children; loose inline content becomes paragraphs."""
@@ -120,6 +123,17 @@ class Converter:
         return result
 
     def block(self, element: etree._Element, tag: str) -> Iterator[Block]:
+        if self.depth >= MAX_DEPTH:
+            # Nesting no book has: its words, as one paragraph, rather than a crash.
+            yield from self.paragraph((" ".join(_text(element).split()),))
+            return
+        self.depth += 1
+        try:
+            yield from self.kind(element, tag)
+        finally:
+            self.depth -= 1
+
+    def kind(self, element: etree._Element, tag: str) -> Iterator[Block]:
         if self.is_note_section(element):
             yield from self.notes(element)
         elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
@@ -164,6 +178,15 @@ class Converter:
         tag = _tag(element)
         if tag is None:
             return []
+        if self.depth >= MAX_DEPTH:
+            return [_spaced(_text(element))]
+        self.depth += 1
+        try:
+            return self.inline_kind(element, tag, figures)
+        finally:
+            self.depth -= 1
+
+    def inline_kind(self, element: etree._Element, tag: str, figures: list[Block]) -> list[Inline]:
         if tag in _DROPPED:
             self.warn(tag, dropped=True)
             return []
@@ -304,11 +327,19 @@ def _tag(element: etree._Element) -> str | None:
 
 
 def _text(element: etree._Element) -> str:
-    parts: list[str] = [element.text or ""]
-    for child in element:
-        if _tag(child) not in _DROPPED and _note_key(child) is None:
-            parts.append(_text(child))
-        parts.append(child.tail or "")
+    """The words of an element, scripts and note marks left out; without recursion, as
+    a hostile file may nest thousands deep."""
+    parts: list[str] = []
+    skipped: set[etree._Element] = set()
+    for node in element.iter():
+        if (node is not element and node.getparent() in skipped) or (
+            node is not element and (_tag(node) in _DROPPED or _note_key(node) is not None)
+        ):
+            skipped.add(node)
+        elif node.text and isinstance(node.tag, str):
+            parts.append(node.text)
+        if node is not element and node.tail and node.getparent() not in skipped:
+            parts.append(node.tail)
     return "".join(parts)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from publisher.structure.headings import match_heading
+from publisher.headings import match_heading
 
 Layout = Literal["blank", "lines", "indented", "wrapped"]
 

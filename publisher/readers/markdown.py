@@ -4,6 +4,7 @@ extensions, read into the document model through the HTML it renders to."""
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -11,18 +12,19 @@ import lxml.html
 import yaml
 from lxml import etree
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from publisher.errors import ConfigError
+from publisher.headings import match_heading, title_key
 from publisher.metadata import join_names, metadata_fields
 from publisher.model import Block, HeadingBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.decoding import read_text
 from publisher.readers.html_blocks import Converter, ImageLoader
 from publisher.readers.images import local_images
-from publisher.structure.headings import match_heading, title_key
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -38,6 +40,9 @@ _PARSER = (
     .use(attrs_plugin, spans=True)
 )
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# libxml2 stops at 256 levels and drops the rest of the document; "huge" allows deeper
+# nesting, which the converter then reads as plain text below its own limit.
+_HTML = lxml.html.HTMLParser(huge_tree=True, no_network=True, remove_comments=True)
 
 
 class MarkdownReader:
@@ -118,15 +123,44 @@ def _key_lines(source: str, first_line: int) -> dict[str, int]:
 def markdown_blocks(body: str, images: ImageLoader | None = None) -> tuple[Block, ...]:
     """Markdown rendered to HTML by markdown-it, then read as HTML is: one vocabulary for
     both, and raw HTML inside Markdown held to it."""
-    html = _COMMENT.sub("", _PARSER.render(body))
-    if not html.strip():
-        return ()
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except etree.ParserError:
-        return ()
+    tokens = _PARSER.parse(body)
+    html = _COMMENT.sub("", _PARSER.renderer.render(tokens, _PARSER.options, {}))
+    roots = _parsed(html)
+    if roots and _lost_text(roots[0], html):
+        # libxml2 gives up on absurd nesting and drops the rest of the document: then
+        # each top-level block on its own, so one hostile block costs only itself.
+        roots = [r for piece in _top_level(tokens) for r in _parsed(piece)]
     converter = Converter(images) if images is not None else Converter()
-    return tuple(converter.blocks(root))
+    return tuple(block for root in roots for block in converter.blocks(root))
+
+
+def _parsed(html: str) -> list[etree._Element]:
+    if not html.strip():
+        return []
+    try:
+        return [lxml.html.fragment_fromstring(html, create_parent="div", parser=_HTML)]
+    except etree.ParserError:
+        return []
+
+
+def _lost_text(root: etree._Element, html: str) -> bool:
+    """Whether the tree holds markedly fewer characters than the HTML it was parsed from."""
+    source = len(unescape(_TAG.sub("", html)))
+    kept = sum(len(t) for t in root.itertext())
+    return kept < source * 0.9
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _top_level(tokens: list[Token]) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for index, token in enumerate(tokens):
+        if token.level == 0 and token.nesting <= 0:
+            pieces.append(_PARSER.renderer.render(tokens[start : index + 1], _PARSER.options, {}))
+            start = index + 1
+    return [_COMMENT.sub("", piece) for piece in pieces]
 
 
 def _lift_title(

@@ -7,6 +7,13 @@ import statistics
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from publisher.headings import (
+    HeadingMatch,
+    is_title_line,
+    match_heading,
+    soften_caps,
+    title_key,
+)
 from publisher.model import Block, BreakBlock, HeadingBlock, ParagraphBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.decoding import read_text
@@ -14,13 +21,6 @@ from publisher.readers.drama import mark_speakers
 from publisher.readers.gutenberg import strip_gutenberg
 from publisher.readers.layout import RawParagraph, indent, split_paragraphs
 from publisher.readers.plain_marks import mark_plain_text
-from publisher.structure.headings import (
-    HeadingMatch,
-    is_title_line,
-    match_heading,
-    soften_caps,
-    title_key,
-)
 
 _BREAK = re.compile(r"^\s*(?:(?:[*#~\u2042\u00a7\u2022\u00b7+=-]\s*){1,9}|\u2042)\s*$")
 # "by NAME" in the languages whose books libraries hold most ("von", "par", "door"...).

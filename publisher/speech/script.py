@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, assert_never, get_args
 
+from publisher.headings import heading_number, match_heading, soften_caps
 from publisher.labels import label
 from publisher.model import (
     Code,
@@ -26,7 +27,6 @@ from publisher.model import (
     Utterance,
 )
 from publisher.speech.normalize import Normalizer
-from publisher.structure.headings import heading_number, match_heading, soften_caps
 
 CodeReading = Literal["auto", "read", "announce", "skip"]
 CODE_READINGS: tuple[CodeReading, ...] = get_args(CodeReading)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
+from publisher.headings import HeadingMatch, describe_heading, match_heading, title_key
 from publisher.model import Block, HeadingBlock, ListBlock, ParagraphBlock, block_text
-from publisher.structure.headings import HeadingMatch, describe_heading, match_heading, title_key
 
 _PAGE_NUMBER = re.compile(r"(?:\s*[.\u2026\u00b7_ ]{2,}\s*|\s+)(?:\d+|[ivxlc]+)$", re.IGNORECASE)
 

@@ -16,6 +16,9 @@ _CHUNK = 3000
 _SAFE_CUT = re.compile(
     r"(?<=\w{4})[.!?\u2026][\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z])"
 )
+# A full stop, question or exclamation mark, ellipsis or line of dashes before the last
+# word: only then can a paragraph hold more than one sentence.
+_INNER_STOP = re.compile(r"[.!?\u2026;:\u2014-]+[\"'\u201d\u2019)\]]*\s+\S")
 _BOUNDARY = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
 
 
@@ -26,6 +29,8 @@ def split_sentences(text: str, language: str) -> list[str]:
     sentence is always a run of whole words and no character is lost or added.
     """
     text = " ".join(text.split())
+    if not _INNER_STOP.search(text):
+        return [text] if text else []  # one sentence: nothing inside it could end one
     pieces = [sentence for chunk in _chunks(text) for sentence in _split_chunk(chunk, language)]
     return _rejoin_abbreviations(pieces) if language.lower().startswith("en") else pieces
 
@@ -73,17 +78,24 @@ def _chunks(text: str) -> list[str]:
 
 
 def _pysbd_starts(text: str, language: str) -> list[int] | None:
-    """Where pysbd starts each sentence, or None when its spans do not fit the text."""
+    """Where pysbd starts each sentence, or None when its sentences are not the text's.
+
+    Its processor is called directly: ``segment()`` finds each sentence again with a
+    regex compiled for that sentence alone, most of its time on a long book.
+    """
     try:
-        spans = _segmenter(language).segment(text)
+        sentences = _segmenter(language).processor(text).process()
     except Exception:  # pysbd's regexes fail on a few odd inputs; never lose the text for it
         return None
+    starts: list[int] = []
     position = 0
-    for span in spans:
-        if span.start < position or text[span.start : span.end] != span.sent:
+    for sentence in sentences:
+        found = text.find(sentence, position)
+        if found < 0 or text[position:found].strip():
             return None
-        position = span.end
-    return [span.start for span in spans]
+        starts.append(found)
+        position = found + len(sentence)
+    return starts
 
 
 def _split_simply(text: str) -> list[str]:
@@ -97,7 +109,14 @@ def _split_simply(text: str) -> list[str]:
 
 @cache
 def _segmenter(language: str) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=language, clean=False, char_span=True)
+    # pysbd builds its abbreviation patterns from the text's own abbreviations, a few
+    # thousand over a book: more than the re module's cache holds, so it compiled them
+    # again for every paragraph. A larger cache compiles each once per process.
+    re._MAXCACHE = max(getattr(re, "_MAXCACHE", 0), _REGEX_CACHE)  # type: ignore[attr-defined]
+    return pysbd.Segmenter(language=language, clean=False, char_span=False)
+
+
+_REGEX_CACHE = 8192
 
 
 def _pysbd_language(language: str) -> str:
