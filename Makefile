@@ -29,8 +29,9 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check publisher tests scripts
 	$(BIN)/mypy
 
+# One worker per core; a module's tests stay on one worker, sharing its built books.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # After an intended change to what a book looks like: rewrite tests/golden/, then read the diff.
 golden: $(VENV)/.installed-test
