@@ -25,6 +25,7 @@ from publisher.model import (
     HeadingBlock,
     Image,
     Inline,
+    InlineStyle,
     LineBreak,
     Link,
     ListBlock,
@@ -54,7 +55,7 @@ _CONTAINERS = frozenset(
     "div section article main header footer body html details summary hgroup center".split()
 )
 _QUIET_INLINE = frozenset("span small u s mark ins del font big time bdi bdo wbr nobr".split())
-_STYLES = {
+_STYLES: dict[str, InlineStyle] = {
     "em": "emphasis",
     "i": "emphasis",
     "dfn": "emphasis",
@@ -161,7 +162,7 @@ class Converter:
         elif tag in {"thead", "tbody", "tfoot", "tr"}:
             yield from self.blocks(element)
         elif tag in _CONTAINERS:
-            if tag not in {"div", "section", "article", "main", "body", "html"}:
+            if tag not in {"body", "html"}:
                 self.warn(tag)
             yield from self.blocks(element)
 
@@ -212,7 +213,7 @@ class Converter:
         content = tuple(children)
         if tag in _STYLES:
             title = element.get("title") if tag in {"abbr", "acronym"} else None
-            return [Styled(_STYLES[tag], content, title)]  # type: ignore[arg-type]
+            return [Styled(_STYLES[tag], content, title)]
         if tag == "a":
             href = element.get("href") or ""
             return [Link(content, href)] if href and not href.startswith("#") else children

@@ -25,6 +25,7 @@ from publisher.model import (
     Subheading,
     Table,
     Utterance,
+    UtteranceKind,
 )
 from publisher.speech.normalize import Normalizer
 
@@ -66,12 +67,14 @@ class _Script:
     spoken: list[Utterance] = field(default_factory=list)
 
     def utter(
-        self, unit: Sentence, text: str, groups: tuple[Group, ...], kind: str = "sentence"
+        self,
+        unit: Sentence,
+        text: str,
+        groups: tuple[Group, ...],
+        kind: UtteranceKind = "sentence",
     ) -> None:
         paragraph_id = groups[-1].id if groups else None
-        self.spoken.append(
-            Utterance(unit.id, text, kind, self.pause, paragraph_id, groups)  # type: ignore[arg-type]
-        )
+        self.spoken.append(Utterance(unit.id, text, kind, self.pause, paragraph_id, groups))
         self.pause = self.pauses.sentence
 
     def content(self, content: tuple[Content, ...], groups: tuple[Group, ...]) -> None:

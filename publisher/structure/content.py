@@ -153,7 +153,11 @@ class _Builder:
                 assert_never(block)
 
     def page_id(self, page: str) -> str:
-        return f"page-{re.sub(r'[^A-Za-z0-9]+', '-', page).strip('-') or 'x'}"
+        """ "page-12"; a page number met twice in a section (a reprint's restart) gets
+        "page-12-2", as ids must be unique in their document."""
+        base = f"page-{re.sub(r'[^A-Za-z0-9]+', '-', page).strip('-') or 'x'}"
+        self.counts[base] = self.counts.get(base, 0) + 1
+        return base if self.counts[base] == 1 else f"{base}-{self.counts[base]}"
 
     def paragraph(
         self, block: ParagraphBlock, prefix: str, paragraph_id: str | None = None

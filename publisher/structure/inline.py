@@ -18,6 +18,7 @@ from publisher.model import (
     LineBreak,
     Link,
     Mark,
+    MarkKind,
     NoteRef,
     PageNumber,
     Styled,
@@ -93,12 +94,12 @@ class _Builder:
                 case _:
                     assert_never(item)
 
-    def _marked(self, children: tuple[Inline, ...], kind: str, value: str | None) -> None:
+    def _marked(self, children: tuple[Inline, ...], kind: MarkKind, value: str | None) -> None:
         index = len(self.marks)
         start = self.length
         self.marks.append(Mark("emphasis", 0, 0))  # holds the outer mark's place
         self.walk(children)
-        self.marks[index] = Mark(kind, start, self.length, value)  # type: ignore[arg-type]
+        self.marks[index] = Mark(kind, start, self.length, value)
 
 
 def flatten(content: tuple[Inline, ...], *, lines: bool = False) -> Flat:
