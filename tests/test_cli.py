@@ -61,7 +61,8 @@ def test_build_writes_epub_and_report_and_says_where(tmp_path: Path) -> None:
         ("blank.md", "  \n\n\t \r\n", ("blank.md is empty",)),
         ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(300), ("PNG image",)),
         ("data.txt", bytes(range(256)) * 4, ("binary",)),
-        ("notes.docx", "text", ("unsupported file type '.docx'",)),
+        ("notes.docx", "text", ("notes.docx is not a Word document",)),
+        ("slides.pptx", "text", ("unsupported file type '.pptx'",)),
         ("only-title.md", "# Just a Title\n", ("no text to publish",)),
     ],
 )

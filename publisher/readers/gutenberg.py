@@ -122,6 +122,11 @@ def read_gutenberg(text: str) -> Stripped:
     return Stripped(_header_metadata(header), body, tuple(dropped))
 
 
+def header_fields(header: str) -> dict[str, str]:
+    """Title, author and language from a header alone (an HTML edition's first ``<pre>``)."""
+    return _header_metadata(header)
+
+
 def _header_end(text: str) -> tuple[int, str] | None:
     limit = int(len(text) * _HEADER_SHARE)
     start = _START.search(text)

@@ -91,6 +91,8 @@ class Converter:
     images: ImageLoader = lambda _src: None
     warned: set[str] = field(default_factory=set)
     depth: int = 0
+    # An HTML book is all divs and spans: only Markdown's raw HTML is warned about.
+    quiet: bool = False
 
     def blocks(self, parent: etree._Element) -> list[Block]:
         """The blocks of an element's children; loose inline content becomes paragraphs."""
@@ -267,6 +269,8 @@ class Converter:
         alt = _alt(element)
         src = element.get("src") or ""
         title = " ".join((element.get("title") or "").split())
+        if not alt and not title and re.match(r"[A-Za-z][\w+.-]+:", src):
+            return  # a web page's tracking pixel or spacer: nothing to show or to say
         image = self.images(src)
         if image is None and not alt and not title:
             return  # nothing to show and nothing to say: a decoration that stayed away
@@ -315,7 +319,7 @@ class Converter:
             yield NoteBlock(str(item.get("id")), tuple(self.blocks(item)))
 
     def warn(self, tag: str, *, dropped: bool = False) -> None:
-        if tag not in self.warned:
+        if tag not in self.warned and not (self.quiet and not dropped):
             self.warned.add(tag)
             what = "dropped with its content" if dropped else "dropped, its text kept"
             log.warning("<%s> is not book markup: %s", tag, what)

@@ -8,7 +8,14 @@ from __future__ import annotations
 import re
 
 from publisher.headings import HeadingMatch, describe_heading, match_heading, title_key
-from publisher.model import Block, HeadingBlock, ListBlock, ParagraphBlock, block_text
+from publisher.model import (
+    Block,
+    HeadingBlock,
+    ListBlock,
+    ParagraphBlock,
+    TableBlock,
+    block_text,
+)
 
 _PAGE_NUMBER = re.compile(r"(?:\s*[.\u2026\u00b7_ ]{2,}\s*|\s+)(?:\d+|[ivxlc]+)$", re.IGNORECASE)
 
@@ -52,7 +59,7 @@ _MAX_ENTRY_WORDS = 16
 def _listed_entries(blocks: tuple[Block, ...], start: int) -> list[set[Key]]:
     entries: list[set[Key]] = []
     for block in blocks[start : start + _MAX_ENTRY_BLOCKS]:
-        if not isinstance(block, ParagraphBlock | ListBlock):
+        if not isinstance(block, ParagraphBlock | ListBlock | TableBlock):
             break
         lines = [line for line in block_text(block).split("\n") if line.strip()]
         if any(len(line.split()) > _MAX_ENTRY_WORDS for line in lines):
@@ -150,7 +157,7 @@ def _later_keys(blocks: tuple[Block, ...]) -> list[set[Key]]:
 def _is_entry(block: Block, later: set[Key]) -> bool:
     if isinstance(block, HeadingBlock):
         return bool(_keys(block_heading(block)) & later)
-    if isinstance(block, ParagraphBlock | ListBlock):
+    if isinstance(block, ParagraphBlock | ListBlock | TableBlock):
         lines = [line for line in block_text(block).split("\n") if line.strip()]
         matched = sum(1 for line in lines if _entry_keys(line) & later)
         return bool(lines) and matched * 2 >= len(lines)
