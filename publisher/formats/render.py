@@ -66,7 +66,6 @@ class Renderer:
 
     language: str
     dialect: Dialect = "epub"
-    image_prefix: str = ""  # where images are from the document: "" or "../"
 
     def content(self, parent: etree._Element, content: Sequence[Content]) -> None:
         for item in content:
@@ -156,7 +155,7 @@ class Renderer:
         epub = self.dialect == "epub"
         element = sub(parent, "figure" if epub else "div", id=figure.id, **{"class": "figure"})
         if figure.href is not None and epub:
-            image = sub(element, "img", src=f"{self.image_prefix}{figure.href}", alt=figure.alt)
+            image = sub(element, "img", src=figure.href, alt=figure.alt)
             if figure.description is not None:
                 image.set("id", figure.description.id)
         elif figure.description is not None:
