@@ -31,7 +31,9 @@ CORPUS = Path(
 # Word documents wait for their front and back matter (Authors, Competing interests) to be
 # told from the body: tests/test_html_and_docx.py checks what they already give.
 ITEMS = sorted(
-    p for p in CORPUS.glob("*") if p.suffix in {".txt", ".md", ".htm"} and p.name != "README.md"
+    p
+    for p in CORPUS.glob("*")
+    if p.suffix in {".txt", ".md", ".htm", ".epub"} and p.name != "README.md"
 )
 # Words that only the licence, the header and producers' credits say, as they say them
 # ("produced by America" is Twain's).

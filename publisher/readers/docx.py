@@ -22,6 +22,7 @@ from lxml import etree
 
 from publisher.errors import InputError
 from publisher.model import Image
+from publisher.readers.archive import open_zip
 from publisher.readers.base import ReadResult
 from publisher.readers.html import title_page
 from publisher.readers.html_blocks import Converter
@@ -29,9 +30,6 @@ from publisher.readers.images import image_type
 
 log = logging.getLogger(__name__)
 
-MAX_ENTRIES = 10_000
-MAX_UNPACKED = 512 * 1024 * 1024  # all entries together, uncompressed
-MAX_RATIO = 200  # uncompressed / compressed, for any entry over a megabyte
 _SAFE_XML = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
 )
@@ -79,23 +77,11 @@ class DocxReader:
 
 
 def _open(path: Path) -> zipfile.ZipFile:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise InputError(f"{path.name} is not a Word document (not a readable zip)") from None
-    entries = archive.infolist()
-    unpacked = sum(e.file_size for e in entries)
-    if len(entries) > MAX_ENTRIES or unpacked > MAX_UNPACKED or any(_bomb(e) for e in entries):
-        archive.close()
-        raise InputError(f"{path.name} unpacks to more than a document can hold; refusing it")
+    archive = open_zip(path, "a Word document")
     if "word/document.xml" not in archive.namelist():
         archive.close()
         raise InputError(f"{path.name} has no document body (word/document.xml)")
     return archive
-
-
-def _bomb(entry: zipfile.ZipInfo) -> bool:
-    return entry.file_size > 2**20 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1)
 
 
 def _convert(path: Path, images: dict[str, Image]) -> str:

@@ -63,7 +63,7 @@ class HtmlReader:
         text, encoding = decode_html(data, path.name)
         root = parse_html(text, path.name)
         metadata = _metadata(root)
-        metadata.update(_drop_gutenberg(root))
+        metadata.update(drop_gutenberg(root))
         _gutenberg_notes(root)
         body = root.find("body")
         converter = Converter(local_images(path.parent, path.name), quiet=True)
@@ -139,7 +139,7 @@ def _metadata(root: etree._Element) -> dict[str, str]:
     return fields
 
 
-def _drop_gutenberg(root: etree._Element) -> dict[str, str]:
+def drop_gutenberg(root: etree._Element) -> dict[str, str]:
     """Remove Gutenberg's header, licence and footer; the header's fields, if it had one."""
     found: dict[str, str] = {}
     for element in list(root.iter()):
@@ -154,7 +154,27 @@ def _drop_gutenberg(root: etree._Element) -> dict[str, str]:
     body = root.find("body")
     if body is not None:
         _cut_at_markers(body)
+        _trim_licence(body)
     return found
+
+
+_LICENCE = re.compile(r"Project Gutenberg|gutenberg\.org|^[\s_*=-]*$", re.IGNORECASE)
+
+
+def _trim_licence(body: etree._Element) -> None:
+    """Short licence lines ending a file made from a Gutenberg edition ("This eBook is for
+    the use of anyone...", a rule, a link to its other formats), removed from the end."""
+    children = [c for c in body if isinstance(c.tag, str)]
+    if not any(_PG_TEXT.search(_words(c)) or _links_gutenberg(c) for c in children[-6:]):
+        return
+    for child in reversed(children):
+        if not (_LICENCE.search(_words(child)) or _links_gutenberg(child)):
+            break
+        _remove(child)
+
+
+def _links_gutenberg(element: etree._Element) -> bool:
+    return any("gutenberg.org" in (a.get("href") or "") for a in element.iter("a"))
 
 
 def _header_fields(element: etree._Element) -> dict[str, str]:
