@@ -113,6 +113,18 @@ _NAMED: dict[str, HeadingKind] = {
     "appendix": "appendix",
     "contents": "contents",
     "table of contents": "contents",
+    # A journal article's own front and back matter.
+    "authors": "contributors",
+    "author information": "contributors",
+    "affiliations": "contributors",
+    "contributors": "contributors",
+    "competing interests": "declarations",
+    "conflicts of interest": "declarations",
+    "conflict of interest": "declarations",
+    "declaration of interests": "declarations",
+    "funding": "declarations",
+    "data availability": "declarations",
+    "author contributions": "declarations",
 }
 _NAMED_RE = re.compile(
     r"^(?P<label>"

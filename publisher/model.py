@@ -30,6 +30,8 @@ SectionKind = Literal[
     "about-the-author",
     "colophon",
     "conclusion",
+    "contributors",
+    "declarations",
 ]
 SECTION_KINDS: tuple[SectionKind, ...] = get_args(SectionKind)
 

@@ -175,7 +175,7 @@ def test_a_small_word_document_keeps_its_italics_and_insertions_not_its_deletion
         ),
         (
             lambda p: _docx(p, _paragraph("Hi"), {"word/media/bomb.bin": bytes(300 * 2**20)}),
-            "unpacks to more than a document can hold",
+            "unpacks to more than a book can hold",
         ),
     ],
     ids=["truncated", "renamed", "no-body", "zip-bomb"],

@@ -21,7 +21,15 @@ import mammoth  # type: ignore[import-untyped]
 from lxml import etree
 
 from publisher.errors import InputError
-from publisher.model import Image
+from publisher.model import (
+    Block,
+    HeadingBlock,
+    Image,
+    ListBlock,
+    ParagraphBlock,
+    Styled,
+    plain_text,
+)
 from publisher.readers.archive import open_zip
 from publisher.readers.base import ReadResult
 from publisher.readers.html import title_page
@@ -73,7 +81,28 @@ class DocxReader:
         converter = Converter(images.get, quiet=True)
         blocks = tuple(converter.blocks(root))
         fields, blocks = title_page(fields, blocks)
+        listed = _listed_author(blocks)
+        if listed is not None:
+            # A manuscript's own list of authors names them; the core properties' creator
+            # is often whoever last saved the file.
+            fields["author"] = listed
         return ReadResult(fields, blocks, "utf-8")
+
+
+def _listed_author(blocks: tuple[Block, ...]) -> str | None:
+    """The first name, in bold, of an "Authors" list near the start of the document."""
+    for index, block in enumerate(blocks[:8]):
+        if not (isinstance(block, HeadingBlock) and block.text.strip().lower() == "authors"):
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if isinstance(following, ListBlock) and following.items:
+            first = following.items[0][0] if following.items[0] else None
+            if isinstance(first, ParagraphBlock) and first.inline:
+                lead = first.inline[0]
+                if isinstance(lead, Styled) and lead.style == "strong":
+                    name = " ".join(plain_text(lead.children).split())
+                    return name or None
+    return None
 
 
 def _open(path: Path) -> zipfile.ZipFile:

@@ -44,6 +44,7 @@ BACK_KINDS: frozenset[SectionKind] = frozenset(
         "bibliography",
         "about-the-author",
         "colophon",
+        "declarations",
     }
 )
 # A part whose own text before its first chapter is longer than this is a chapter with
@@ -239,7 +240,7 @@ def _number(
     drafts: list[_Draft], deepest: int, metadata: Metadata, notes: Notes
 ) -> Iterator[Section]:
     kinds = [_kind(d) for d in drafts]
-    matters = _matters(kinds)
+    matters = _matters(kinds, _numbered(drafts))
     for index, (draft, kind, matter) in enumerate(zip(drafts, kinds, matters, strict=True), 1):
         section_id = f"c{index:02d}"
         content = section_content(section_id, draft.blocks, deepest, metadata.language, notes)
@@ -272,8 +273,18 @@ def _kind(draft: _Draft) -> SectionKind:
     return "chapter" if kind == "contents" else kind
 
 
-def _matters(kinds: list[SectionKind]) -> list[Matter]:
-    body = [i for i, kind in enumerate(kinds) if kind in BODY_KINDS]
+def _numbered(drafts: list[_Draft]) -> bool:
+    """Whether the work numbers its chapters ("Chapter 1", "IV."), as books do."""
+    return any(
+        d.heading is not None and block_heading(d.heading).number is not None for d in drafts
+    )
+
+
+def _matters(kinds: list[SectionKind], numbered: bool = True) -> list[Matter]:
+    # An article's Introduction is its first section; a book's, before Chapter 1, is
+    # front matter. What tells them apart is whether the chapters are numbered.
+    body_kinds = BODY_KINDS if numbered else BODY_KINDS | {"introduction"}
+    body = [i for i, kind in enumerate(kinds) if kind in body_kinds]
     if not body:
         return ["body"] * len(kinds)
     first, last = body[0], body[-1]
