@@ -189,3 +189,20 @@ def test_hostile_word_files_end_in_one_error_line(
     result = run("build", path, "-o", tmp_path / "out", "--no-audio")
     assert_one_line_error(result, phrase)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_entities_in_a_word_document_are_never_expanded(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET DOCX")
+    path = _docx(tmp_path / "xxe.docx", _paragraph("Hello &x; world"))
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    doctype = f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file://{secret}">]>'
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b'<?xml version="1.0"?>', f'<?xml version="1.0"?>{doctype}'.encode()
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    found = DocxReader().read(path)
+    assert "TOP SECRET" not in " ".join(block_text(b) for b in found.blocks)
