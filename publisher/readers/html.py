@@ -308,7 +308,10 @@ def title_page(
             or title_key(fields["title"]) in title_key(heading.text)
             or (title_key(heading.text) in title_key(fields["title"]))
         ):
-            fields.setdefault("title", heading.text)
+            # "My Post" under <title>My Post | The Site</title>: the page's own heading.
+            own, given = title_key(heading.text), title_key(fields.get("title", ""))
+            if "title" not in fields or (own in given and own != given):
+                fields["title"] = heading.text
         else:
             break
         result.pop(0)
