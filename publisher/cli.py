@@ -324,9 +324,9 @@ def build(
     cache_dir: Path | str | None,
     no_cache: bool,
 ) -> None:
-    """Build INPUT (.txt or .md) into OUTPUT_DIR/<slug>/: a read-along EPUB (text, narration
-    and Media Overlays), one narrated MP3 per chapter, a playlist, an audiobook manifest and
-    report.json.
+    """Build INPUT (.txt, .md, .html, .docx or .epub) into OUTPUT_DIR/<slug>/: a read-along
+    EPUB (text, narration and Media Overlays), one narrated MP3 per chapter, a playlist, an
+    audiobook manifest and report.json.
 
     The book replaces an earlier build only once it is complete.
 
