@@ -62,7 +62,8 @@ def write_epub(
     """Write the book as an EPUB 3 file at ``path``: with its PLS lexicon if it has one, and
     with the narration and Media Overlays when ``read_along`` is given."""
     package = epub.EpubBook()
-    _metadata(package, book.metadata, modified, read_along, Contents.of(book))
+    figures, pages = _figures(book), page_list(book)
+    _metadata(package, book.metadata, modified, read_along, Contents.of(figures, pages))
     style = epub.EpubItem(
         uid="style",
         file_name=STYLESHEET,
@@ -81,7 +82,7 @@ def write_epub(
         package.add_item(cover)
         # EPUB 2 reading systems find the cover through this meta instead.
         package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-    for number, figure in enumerate(_figures(book), 1):
+    for number, figure in enumerate(figures, 1):
         assert figure.image is not None and figure.href is not None
         package.add_item(
             epub.EpubItem(
@@ -121,7 +122,7 @@ def write_epub(
         "nav",
         NAV_FILE,
         label("contents", book.metadata.language)[0],
-        nav_document(book, entries, _landmarks(book), page_list(book), lexicon=has_lexicon),
+        nav_document(book, entries, _landmarks(book), pages, lexicon=has_lexicon),
     )
     nav.properties.append("nav")
     for item in (title_page, nav, *sections):
@@ -307,10 +308,8 @@ class Contents:
     pages: bool = False  # a page list from the source's print pages
 
     @classmethod
-    def of(cls, book: Book) -> Contents:
-        figures = _figures(book)
-        described = sum(1 for f in figures if f.alt)
-        return cls(len(figures), described, bool(page_list(book)))
+    def of(cls, figures: list[Figure], pages: tuple[tuple[str, str], ...]) -> Contents:
+        return cls(len(figures), sum(1 for f in figures if f.alt), bool(pages))
 
 
 def accessibility_metadata(

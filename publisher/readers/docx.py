@@ -33,7 +33,7 @@ from publisher.model import (
 from publisher.readers.archive import open_zip
 from publisher.readers.base import ReadResult
 from publisher.readers.html import title_page
-from publisher.readers.html_blocks import Converter
+from publisher.readers.html_blocks import Converter, remove_keeping_tail
 from publisher.readers.images import image_type
 
 log = logging.getLogger(__name__)
@@ -187,7 +187,7 @@ def _mark_notes(root: etree._Element) -> None:
         elif re.match(r"#(?:footnote|endnote)-ref-\d+$", href):
             link.set("class", "footnote-backref")
         elif href.startswith("#") and (_CITATION.match(words) or href.startswith("#ref-")):
-            _drop(link)
+            remove_keeping_tail(link, trim=True)
             dropped = True
     if dropped:  # what the citations leave: "[-]", "[, ]"
         for node in root.iter():
@@ -200,16 +200,3 @@ def _mark_notes(root: etree._Element) -> None:
             parent = item.getparent()
             if parent is not None:
                 parent.set("class", "footnotes")
-
-
-def _drop(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail or ""
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "").rstrip() + tail
-    else:
-        parent.text = (parent.text or "").rstrip() + tail
-    parent.remove(element)

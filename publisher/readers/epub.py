@@ -25,7 +25,7 @@ from publisher.model import Block, HeadingBlock, Image, NoteBlock
 from publisher.readers.archive import open_zip, read_member
 from publisher.readers.base import ReadResult
 from publisher.readers.html import drop_gutenberg
-from publisher.readers.html_blocks import EPUB_TYPE, Converter
+from publisher.readers.html_blocks import EPUB_TYPE, Converter, semantics
 from publisher.readers.images import MAX_IMAGE_BYTES, image_type
 
 log = logging.getLogger(__name__)
@@ -282,7 +282,7 @@ def _document(
     body = root.find("body")
     if body is None:
         return []
-    if _EDITION.search(_semantics(body)):
+    if _EDITION.search(semantics(body)):
         return []
     for image in list(body.iter("img")):
         target = posixpath.normpath(
@@ -293,7 +293,7 @@ def _document(
             holder.remove(image)  # the cover is the publication's, not a figure of the text
     for section in list(body.iter("section", "div", "aside")):
         holder = section.getparent()
-        if _EDITION.search(_semantics(section)) and holder is not None:
+        if _EDITION.search(semantics(section)) and holder is not None:
             holder.remove(section)
     blocks = list(converter.blocks(body))
     if (
@@ -314,10 +314,6 @@ def _document(
         # A file the contents opens but that sets no heading: the contents names it.
         blocks.insert(0, HeadingBlock(min(6, entry[0] + 2), entry[1]))
     return blocks
-
-
-def _semantics(element: etree._Element) -> str:
-    return f"{element.get(EPUB_TYPE) or element.get('epub:type') or ''} {element.get('role') or ''}"
 
 
 def _strip_namespaces(root: etree._Element) -> None:

@@ -24,7 +24,7 @@ from publisher.model import Block, HeadingBlock
 from publisher.readers.base import ReadResult
 from publisher.readers.decoding import decode
 from publisher.readers.gutenberg import header_fields
-from publisher.readers.html_blocks import Converter
+from publisher.readers.html_blocks import Converter, remove_keeping_tail
 from publisher.readers.images import local_images
 
 log = logging.getLogger(__name__)
@@ -82,11 +82,12 @@ def decode_html(data: bytes, name: str) -> tuple[str, str]:
         codec = declared.group(1).decode("ascii", errors="replace").lower()
         try:
             declared_codec = codecs.lookup(codec).name
-            if declared_codec != "utf-8" and not data.isascii() and _is_utf8(data):
+            utf8 = _as_utf8(data) if declared_codec != "utf-8" and not data.isascii() else None
+            if utf8 is not None:
                 # Any bytes are Latin-1, so the declaration cannot be caught out by
                 # decoding; text that is valid UTF-8 but not ASCII is all but never Latin-1.
                 log.warning("%s declares %s but is UTF-8; reading it as UTF-8", name, codec)
-                return data.decode("utf-8"), "utf-8"
+                return utf8, "utf-8"
             return data.decode(codec), declared_codec
         except (LookupError, UnicodeDecodeError):
             log.warning("%s: its declared charset %s does not fit its bytes", name, codec)
@@ -94,12 +95,11 @@ def decode_html(data: bytes, name: str) -> tuple[str, str]:
     return decoded.text, decoded.encoding
 
 
-def _is_utf8(data: bytes) -> bool:
+def _as_utf8(data: bytes) -> str | None:
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def parse_html(text: str, name: str) -> etree._Element:
@@ -150,7 +150,7 @@ def drop_gutenberg(root: etree._Element) -> dict[str, str]:
             element.tag == "pre" and _PG_TEXT.search(_words(element))
         ):
             found.update(_header_fields(element))
-            _remove(element)
+            remove_keeping_tail(element)
     body = root.find("body")
     if body is not None:
         _cut_at_markers(body)
@@ -170,7 +170,7 @@ def _trim_licence(body: etree._Element) -> None:
     for child in reversed(children):
         if not (_LICENCE.search(_words(child)) or _links_gutenberg(child)):
             break
-        _remove(child)
+        remove_keeping_tail(child)
 
 
 def _links_gutenberg(element: etree._Element) -> bool:
@@ -274,19 +274,6 @@ def _link_markers(paragraph: etree._Element, targets: dict[str, str]) -> None:
 
 def _words(element: etree._Element) -> str:
     return "".join(str(t) for t in element.itertext())
-
-
-def _remove(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail or ""
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def title_page(

@@ -302,7 +302,7 @@ class Converter:
             yield TableBlock(header, tuple(body), caption)
 
     def is_note_section(self, element: etree._Element) -> bool:
-        kind = _semantics(element)
+        kind = semantics(element)
         classes = element.get("class") or ""
         return _tag(element) in {"section", "div", "ol", "aside"} and bool(
             _NOTE_CLASSES.search(classes) or re.search(r"(?:foot|end|rear)notes?\b", kind)
@@ -315,7 +315,7 @@ class Converter:
         for item in items:
             for backref in list(item.iter()):
                 if _is_backlink(backref):
-                    _remove_keeping_tail(backref)
+                    remove_keeping_tail(backref)
             yield NoteBlock(str(item.get("id")), tuple(self.blocks(item)))
 
     def warn(self, tag: str, *, dropped: bool = False) -> None:
@@ -349,7 +349,7 @@ def _text(element: etree._Element) -> str:
 
 
 def _page_number(element: etree._Element) -> str | None:
-    kind = _semantics(element)
+    kind = semantics(element)
     classes = (element.get("class") or "").split()
     if "pagebreak" not in kind and "pagenum" not in classes and "pagebreak" not in classes:
         return None
@@ -366,7 +366,7 @@ def _page_number(element: etree._Element) -> str | None:
 def _note_key(element: etree._Element) -> str | None:
     """The note an element refers to: markdown-it's ``sup.footnote-ref``, EPUB noterefs."""
     tag = _tag(element)
-    kind = _semantics(element)
+    kind = semantics(element)
     if tag == "sup" and "footnote-ref" in (element.get("class") or ""):
         links = [e for e in element if _tag(e) == "a"]
         return _fragment(links[0]) if links else None
@@ -381,22 +381,26 @@ def _fragment(element: etree._Element) -> str | None:
 
 
 def _is_backlink(element: etree._Element) -> bool:
-    kind = _semantics(element)
+    kind = semantics(element)
     return _tag(element) == "a" and (
         "footnote-backref" in (element.get("class") or "") or "backlink" in kind
     )
 
 
-def _remove_keeping_tail(element: etree._Element) -> None:
+def remove_keeping_tail(element: etree._Element, *, trim: bool = False) -> None:
+    """Take ``element`` out of its parent, its tail text staying where it stood; with
+    ``trim``, the white space just before it goes too (a dropped citation's gap)."""
     parent = element.getparent()
     if parent is None:
         return
     tail = element.tail or ""
     previous = element.getprevious()
+    before = (previous.tail if previous is not None else parent.text) or ""
+    joined = (before.rstrip() if trim else before) + tail
     if previous is not None:
-        previous.tail = (previous.tail or "") + tail
+        previous.tail = joined
     else:
-        parent.text = (parent.text or "") + tail
+        parent.text = joined
     parent.remove(element)
 
 
@@ -433,7 +437,7 @@ def _spaced(text: str) -> str:
 _SPACE = re.compile(r"\s+")
 
 
-def _semantics(element: etree._Element) -> str:
+def semantics(element: etree._Element) -> str:
     """epub:type and role together; an HTML parser keeps "epub:type" as a plain name."""
     kind = element.get(EPUB_TYPE) or element.get("epub:type") or ""
     return f"{kind} {element.get('role') or ''}"
