@@ -174,6 +174,14 @@ def main(verbose: bool) -> None:
     help="JPEG or PNG cover for the EPUB, the MP3 tags and the audiobook manifest.",
 )
 @click.option(
+    "--in-place/--retypeset",
+    "in_place",
+    default=None,
+    help="For an EPUB: keep its own pages, styles and pictures and add the narration to "
+    "them (in place), or publish its text anew like a manuscript (retypeset). "
+    "[default: in place for EPUB 3, retypeset for EPUB 2]",
+)
+@click.option(
     "--engine",
     type=click.Choice(engine_names()),
     help="Speech engine [default: piper; espeak for languages Piper has no voice for].",
@@ -298,6 +306,7 @@ def build(
     author: str | None,
     language: str | None,
     cover: Path | None,
+    in_place: bool | None,
     engine: str | None,
     voice: str | None,
     lexicon: Path | None,
@@ -335,6 +344,7 @@ def build(
       publisher build manuscript.md
       publisher build roman.txt --language fr --engine espeak -o books
       publisher build manuscript.md --author "Ada Lane" --no-audio
+      publisher build library/book.epub --retypeset
     """
     pauses = replace(
         _PAUSES,
@@ -350,6 +360,7 @@ def build(
         author=author,
         language=language,
         cover=cover,
+        in_place=in_place,
         audio=not no_audio,
         epub_audio=not no_epub_audio,
         chapters=replace(

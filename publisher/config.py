@@ -31,6 +31,8 @@ class BuildConfig:
     language: str | None = None
     cover: Path | None = None
     lexicon: Path | None = None  # None: lexicon.pls beside the manuscript, if there is one
+    # An EPUB's own pages narrated in place (None: for EPUB 3 input) or re-typeset.
+    in_place: bool | None = None
     audio: bool = True
     epub_audio: bool = True  # narration and Media Overlays inside the EPUB
     overlay_granularity: Granularity = "sentence"

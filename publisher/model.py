@@ -375,6 +375,9 @@ class Paragraph:
     sentences: tuple[Sentence, ...]
     verse: bool = False
     body: RichText = RichText("")
+    # Containers the paragraph sits in that the content tree does not hold (lists, notes,
+    # tables of a source EPUB narrated in place), outermost first.
+    groups: tuple[Group, ...] = ()
 
     @property
     def text(self) -> str:
@@ -557,15 +560,18 @@ class Section:
     title: str | None
     content: tuple[Content, ...]
     from_manuscript: bool = True
+    # A source EPUB narrated in place names its own heading and its own navigation entry.
+    heading_ref: str | None = None
+    shown_title: str | None = None
 
     @property
     def heading_id(self) -> str:
-        return f"{self.id}-h"
+        return self.heading_ref or f"{self.id}-h"
 
     @property
     def display_title(self) -> str:
         """The name shown in navigation: "Chapter One: The Road", "Preface"."""
-        return ": ".join(p for p in (self.label, self.title) if p)
+        return self.shown_title or ": ".join(p for p in (self.label, self.title) if p)
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:

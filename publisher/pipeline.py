@@ -21,6 +21,9 @@ from publisher.formats.overlays import OverlayChapter, ReadAlong
 from publisher.formats.playlist import Track, m3u8
 from publisher.formats.verify import verify_epub
 from publisher.formats.xhtml import section_file
+from publisher.inplace.book import InPlaceBook, narrates_in_place, read_in_place
+from publisher.inplace.write import Narrated, write_in_place
+from publisher.inplace.write import Narration as InPlaceNarration
 from publisher.metadata import load_chapter_titles
 from publisher.model import Book, DetectedLanguage, Manuscript, book_text
 from publisher.narration import (
@@ -143,11 +146,21 @@ def publish(
     started = time.perf_counter()
     timings = Timings()
     with timings.stage("read"):
-        manuscript = read_manuscript(config.input, config.overrides())
+        source = (
+            read_in_place(config.input, config.overrides())
+            if narrates_in_place(config.input, config.in_place)
+            else None
+        )
+        manuscript = None if source else read_manuscript(config.input, config.overrides())
     with timings.stage("structure"):
-        chapter_options = replace(config.chapters, titles=load_chapter_titles(config.input))
-        book = build_book(manuscript, chapter_options)
         lexicon = find_lexicon(config.input, config.lexicon)
+        if source is not None:
+            book = source.book
+            lexicon = lexicon.with_entries(source.lexicon.entries)
+        else:
+            assert manuscript is not None
+            chapter_options = replace(config.chapters, titles=load_chapter_titles(config.input))
+            book = build_book(manuscript, chapter_options)
     # Choose the voice before anything is written, so a missing engine fails at once.
     narrator = cache = None
     if config.audio:
@@ -193,15 +206,19 @@ def publish(
                     one_files += ["daisy/ncc.html", f"{slug}-daisy.zip"]
         chapters = narration.files if narration else ()
         with timings.stage("publish"):
-            read_along = _read_along(staging, narrator, chapters, config)
-            _write_epub(staging, book, slug, modified, lexicon.source, read_along)
+            if source is not None:
+                _narrate_in_place(staging, source, slug, modified, narrator, chapters, config)
+            else:
+                read_along = _read_along(staging, narrator, chapters, config)
+                _write_epub(staging, book, slug, modified, lexicon.source, read_along)
             if book.cover is not None:
                 # Players and file managers show a cover.jpg or cover.png beside the audio.
                 staging.path(f"cover.{book.cover.extension}").write_bytes(book.cover.data)
             if narrator is not None:
                 _write_navigation(staging, book, slug, narrator, chapters, config, modified)
         timings.seconds["total"] = time.perf_counter() - started
-        report = _report(book, manuscript, config, slug, narrator, narration, timings, one_files)
+        origin = _Origin.of(manuscript, config.input)
+        report = _report(book, origin, config, slug, narrator, narration, timings, one_files)
         staging.write_json("report.json", report.as_json())
     return report
 
@@ -290,9 +307,45 @@ def _write_navigation(
     staging.write_json("manifest.json", manifest)
 
 
+@dataclass(frozen=True)
+class _Origin:
+    """What the report says of the source file."""
+
+    name: str
+    encoding: str
+    detected_language: DetectedLanguage | None
+
+    @classmethod
+    def of(cls, manuscript: Manuscript | None, path: Path) -> _Origin:
+        if manuscript is None:  # an EPUB narrated in place: XML, so UTF-8 or declared
+            return cls(path.name, "utf-8", None)
+        return cls(manuscript.source_name, manuscript.encoding, manuscript.detected_language)
+
+
+def _narrate_in_place(
+    staging: Staging,
+    source: InPlaceBook,
+    slug: str,
+    modified: dt.datetime,
+    narrator: Narrator | None,
+    chapters: tuple[ChapterFile, ...],
+    config: BuildConfig,
+) -> None:
+    narration = None
+    if narrator is not None and config.epub_audio:
+        narration = InPlaceNarration(
+            tuple(Narrated(staging.path(c.href), c.timeline) for c in chapters),
+            narrator.description,
+            config.overlay_granularity,
+        )
+    epub_path = staging.path(f"{slug}.epub")
+    write_in_place(source, epub_path, modified, narration)
+    verify_epub(epub_path)
+
+
 def _report(
     book: Book,
-    manuscript: Manuscript,
+    origin: _Origin,
     config: BuildConfig,
     slug: str,
     narrator: Narrator | None,
@@ -304,13 +357,13 @@ def _report(
         book,
         config.output_dir / slug,
         slug,
-        manuscript.source_name,
-        manuscript.encoding,
+        origin.name,
+        origin.encoding,
         narrator,
         narration,
         dict(timings.seconds),
         config.cache_dir is not None and narrator is not None,
         config.audio_profile,
         tuple(one_files),
-        manuscript.detected_language,
+        origin.detected_language,
     )

@@ -7,7 +7,7 @@ also how reading systems skip pauses when a reader jumps from sentence to senten
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -53,25 +53,42 @@ class ReadAlong:
 
 
 def smil_document(chapter: OverlayChapter, granularity: Granularity) -> bytes:
+    audio = f"../{chapter.audio_href}"
+    clips = [OverlayClip(item, audio) for item in chapter.timeline.items]
+    return smil(f"../{chapter.document}", clips, granularity)
+
+
+@dataclass(frozen=True)
+class OverlayClip:
+    """A narrated unit and the audio file it is in, as the SMIL document refers to it."""
+
+    item: TimedItem
+    audio: str
+
+
+def smil(document: str, clips: Sequence[OverlayClip], granularity: Granularity) -> bytes:
+    """The overlay of one content document (``document``, as the SMIL refers to it)."""
     root = etree.Element(f"{{{SMIL}}}smil", nsmap={None: SMIL, "epub": EPUB})  # type: ignore[dict-item]
     root.set("version", "3.0")
     body = etree.SubElement(root, f"{{{SMIL}}}body")
-    body.set(f"{{{EPUB}}}textref", f"../{chapter.document}")
+    body.set(f"{{{EPUB}}}textref", document)
     if granularity == "paragraph":
-        for key, items in _groups(chapter.timeline.items):
-            for fragment, begin, end in _clips(key, items, granularity):
-                _par(body, chapter, fragment, begin, end)
+        for _, run in _groups(clips):
+            for fragment, begin, end in _clips(run):
+                _par(body, document, run[0].audio, fragment, begin, end)
     else:
-        _nested(body, chapter)
+        _nested(body, document, clips)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True))
 
 
-def _nested(body: etree._Element, chapter: OverlayChapter) -> None:
+def _nested(body: etree._Element, document: str, clips: Sequence[OverlayClip]) -> None:
     """A ``seq`` for every container a sentence is read in (a list, its item, a note, a
     table, the paragraph), typed with its structural semantics, so a reading system can
     offer to skip notes and escape a list or table the listener has heard enough of."""
     open_seqs: list[tuple[Group, etree._Element]] = []
-    for item in chapter.timeline.items:
+    used: set[str] = set()
+    for clip in clips:
+        item = clip.item
         groups = item.groups if item.kind == "sentence" else ()
         common = 0
         while (
@@ -83,18 +100,28 @@ def _nested(body: etree._Element, chapter: OverlayChapter) -> None:
         del open_seqs[common:]
         for group in groups[common:]:
             parent = open_seqs[-1][1] if open_seqs else body
-            seq = etree.SubElement(parent, f"{{{SMIL}}}seq", id=f"seq-{group.id}")
-            seq.set(f"{{{EPUB}}}textref", f"../{chapter.document}#{group.id}")
+            seq = etree.SubElement(parent, f"{{{SMIL}}}seq", id=_unique(f"seq-{group.id}", used))
+            seq.set(f"{{{EPUB}}}textref", f"{document}#{group.id}")
             if group.type is not None:
                 seq.set(f"{{{EPUB}}}type", group.type)
             open_seqs.append((group, seq))
         if item.end_ms > item.start_ms:
             parent = open_seqs[-1][1] if open_seqs else body
-            _par(parent, chapter, item.id, item.start_ms, item.end_ms)
+            _par(parent, document, clip.audio, item.id, item.start_ms, item.end_ms)
     for seq in reversed(list(body.iter(f"{{{SMIL}}}seq"))):
         holder = seq.getparent()
         if len(seq) == 0 and holder is not None:
             holder.remove(seq)  # every sentence in it was silent
+
+
+def _unique(wanted: str, used: set[str]) -> str:
+    """A container read in two stretches (a heading between) is two seqs, each its own id."""
+    candidate, number = wanted, 1
+    while candidate in used:
+        number += 1
+        candidate = f"{wanted}-{number}"
+    used.add(candidate)
+    return candidate
 
 
 def clock(ms: int) -> str:
@@ -105,33 +132,32 @@ def clock(ms: int) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
-def _groups(items: tuple[TimedItem, ...]) -> Iterator[tuple[str | None, list[TimedItem]]]:
+def _groups(clips: Sequence[OverlayClip]) -> Iterator[tuple[str | None, list[OverlayClip]]]:
     """Sentences grouped by paragraph; headings stand alone (key None)."""
-    for key, run in groupby(items, key=lambda i: i.paragraph_id if i.kind == "sentence" else None):
+    for key, run in groupby(
+        clips, key=lambda c: c.item.paragraph_id if c.item.kind == "sentence" else None
+    ):
         if key is None:
-            for item in run:
-                yield None, [item]
+            for clip in run:
+                yield None, [clip]
         else:
             yield key, list(run)
 
 
-def _clips(
-    key: str | None, items: list[TimedItem], granularity: Granularity
-) -> list[tuple[str, int, int]]:
-    if granularity == "paragraph" and key is not None:
-        return [(key, items[0].start_ms, items[-1].end_ms)]
-    return [(item.id, item.start_ms, item.end_ms) for item in items if item.end_ms > item.start_ms]
+def _clips(run: list[OverlayClip]) -> list[tuple[str, int, int]]:
+    """One clip for a paragraph's sentences, from its first start to its last end."""
+    first, last = run[0].item, run[-1].item
+    key = first.paragraph_id if first.kind == "sentence" else None
+    if key is not None:
+        return [(key, first.start_ms, last.end_ms)]
+    return [
+        (c.item.id, c.item.start_ms, c.item.end_ms) for c in run if c.item.end_ms > c.item.start_ms
+    ]
 
 
 def _par(
-    parent: etree._Element, chapter: OverlayChapter, fragment: str, begin: int, end: int
+    parent: etree._Element, document: str, audio: str, fragment: str, begin: int, end: int
 ) -> None:
     par = etree.SubElement(parent, f"{{{SMIL}}}par", id=f"par-{fragment}")
-    etree.SubElement(par, f"{{{SMIL}}}text", src=f"../{chapter.document}#{fragment}")
-    etree.SubElement(
-        par,
-        f"{{{SMIL}}}audio",
-        src=f"../{chapter.audio_href}",
-        clipBegin=clock(begin),
-        clipEnd=clock(end),
-    )
+    etree.SubElement(par, f"{{{SMIL}}}text", src=f"{document}#{fragment}")
+    etree.SubElement(par, f"{{{SMIL}}}audio", src=audio, clipBegin=clock(begin), clipEnd=clock(end))

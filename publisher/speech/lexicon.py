@@ -39,6 +39,12 @@ class Lexicon:
                 text = re.sub(rf"(?<![\w]){re.escape(grapheme)}(?![\w])", entry.alias, text)
         return text
 
+    def with_entries(self, entries: tuple[Entry, ...]) -> Lexicon:
+        """This lexicon with ``entries`` added after its own, which win where both speak."""
+        known = {g for e in self.entries for g in e.graphemes}
+        extra = tuple(e for e in entries if not known.intersection(e.graphemes))
+        return Lexicon((*self.entries, *extra), self.language, self.source)
+
     def phonemes(self) -> dict[str, str]:
         """Grapheme to IPA, for engines that take phonemes."""
         return {g: e.ipa for e in self.entries if e.ipa for g in e.graphemes}
@@ -54,26 +60,32 @@ def find_lexicon(manuscript: Path, named: Path | None) -> Lexicon:
 
 def load_lexicon(path: Path) -> Lexicon:
     """Parse a PLS file; a malformed file or entry is an error that names its line."""
-    data = read_side_file(path, "lexicon", MAX_LEXICON_BYTES)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return parse_lexicon(read_side_file(path, "lexicon", MAX_LEXICON_BYTES), str(path))
+
+
+def parse_lexicon(data: bytes, where: str) -> Lexicon:
+    """A PLS document's entries; ``where`` names it in errors."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise ConfigError(f"{path}, line {exc.lineno}: not well-formed XML ({exc.msg})") from None
+        raise ConfigError(f"{where}, line {exc.lineno}: not well-formed XML ({exc.msg})") from None
     if root.tag != f"{{{PLS_NAMESPACE}}}lexicon":
         raise ConfigError(
-            f"{path}, line {root.sourceline}: the root element must be a PLS "
+            f"{where}, line {root.sourceline}: the root element must be a PLS "
             f"<lexicon> in the namespace {PLS_NAMESPACE}"
         )
     alphabet = root.get("alphabet", "ipa")
     entries = tuple(
-        _entry(lexeme, alphabet, path) for lexeme in root.iterfind(f"{{{PLS_NAMESPACE}}}lexeme")
+        _entry(lexeme, alphabet, where) for lexeme in root.iterfind(f"{{{PLS_NAMESPACE}}}lexeme")
     )
     return Lexicon(entries, root.get("{http://www.w3.org/XML/1998/namespace}lang"), data)
 
 
-def _entry(lexeme: etree._Element, alphabet: str, path: Path) -> Entry:
-    where = f"{path}, line {lexeme.sourceline}"
+def _entry(lexeme: etree._Element, alphabet: str, source: str) -> Entry:
+    where = f"{source}, line {lexeme.sourceline}"
     graphemes = tuple(
         " ".join((g.text or "").split()) for g in lexeme.iterfind(f"{{{PLS_NAMESPACE}}}grapheme")
     )

@@ -116,7 +116,7 @@ class _Script:
                 assert_never(item)
 
     def paragraph(self, paragraph: Paragraph, groups: tuple[Group, ...], lead: str = "") -> None:
-        inside = (*groups, Group(paragraph.id))
+        inside = (*groups, *paragraph.groups, Group(paragraph.id))
         for number, sentence in enumerate(paragraph.sentences):
             if sentence.role == "speaker":
                 # Capitals would be spelled out as letters: "LORD" is not an acronym.
