@@ -61,6 +61,7 @@ class BuildReport:
     audio_profile: str
     one_files: tuple[str, ...] = ()  # chapters.json, the M4B (or its parts), the single MP3
     detected_language: DetectedLanguage | None = None  # when the manuscript declared none
+    in_place: bool = False  # a source EPUB narrated in its own pages
 
     @property
     def chapters(self) -> tuple[ChapterFile, ...]:
@@ -101,6 +102,7 @@ class BuildReport:
             "duration_s": self.duration_s,
             "words": self.book.words,
             "epub": f"{self.slug}.epub",
+            "epub_made": "in place" if self.in_place else "typeset",
             "playlist": f"{self.slug}.m3u8" if self.narrator else None,
             "manifest": "manifest.json" if self.narrator else None,
             "m4b": [f for f in self.one_files if f.endswith(".m4b")],
@@ -169,7 +171,9 @@ def publish(
         profile = config.profile()
         cache = SentenceCache(config.cache_dir) if config.cache_dir else None
     slug = make_slug(book.metadata.title)
-    modified = config.modified_time(book.metadata.date)
+    # A source narrated in place is modified now (or at SOURCE_DATE_EPOCH), not when it
+    # was first published.
+    modified = config.modified_time(None if source else book.metadata.date)
     narration: Narration | None = None
     one_files: list[str] = []
     with staged_book(config.output_dir, slug) as staging, _scratch() as scratch:
@@ -314,11 +318,12 @@ class _Origin:
     name: str
     encoding: str
     detected_language: DetectedLanguage | None
+    in_place: bool = False
 
     @classmethod
     def of(cls, manuscript: Manuscript | None, path: Path) -> _Origin:
         if manuscript is None:  # an EPUB narrated in place: XML, so UTF-8 or declared
-            return cls(path.name, "utf-8", None)
+            return cls(path.name, "utf-8", None, in_place=True)
         return cls(manuscript.source_name, manuscript.encoding, manuscript.detected_language)
 
 
@@ -366,4 +371,5 @@ def _report(
         config.audio_profile,
         tuple(one_files),
         origin.detected_language,
+        origin.in_place,
     )

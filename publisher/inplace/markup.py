@@ -314,7 +314,8 @@ class Marker:
                     parts.append(_Inline(child, cursor, end, inner))
                     cursor = end
                 else:
-                    parts.append(_Atom(child, cursor))
+                    parts.append(_Atom(child, cursor))  # a line break inside still parts words
+                    cursor = end
             if child.tail:
                 parts.append(_Text(child.tail, cursor))
                 cursor += len(child.tail)
@@ -329,7 +330,7 @@ class Marker:
     def _phonemes(self, parts: list[_Part]) -> None:
         for part in _inlines(parts):
             phoneme = part.element.get(SSML_PH)
-            word = " ".join(_all_text(part.element).split())
+            word = " ".join(_inner_text(part.element).split())
             if phoneme and word:
                 self.pronunciations[word] = phoneme
 
