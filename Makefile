@@ -41,6 +41,7 @@ golden: $(VENV)/.installed-test
 # Speed is tracked with this, not with timed tests: build wall time against the engine alone.
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_epub.py
 
 # Batch scaling: books and audio hours per wall-clock hour with 1 and 2 local Dask workers.
 bench-batch: $(VENV)/.installed-test

@@ -413,17 +413,17 @@ def _inlines(parts: list[_Part]) -> Iterator[_Inline]:
 
 def _flatten(raw: str) -> tuple[str, list[int]]:
     """White space made single; ``index[i]`` is where flat character i is in ``raw``."""
-    flat: list[str] = []
+    words: list[str] = []
     index: list[int] = []
-    for position, char in enumerate(raw):
-        if char == " " and (not flat or flat[-1] == " "):
-            continue
-        flat.append(char)
-        index.append(position)
-    if flat and flat[-1] == " ":
-        flat.pop()
-        index.pop()
-    return "".join(flat), index
+    for match in _WORD.finditer(raw):
+        if words:
+            index.append(match.start() - 1)  # the space before the word
+        words.append(match.group())
+        index.extend(range(match.start(), match.end()))
+    return " ".join(words), index
+
+
+_WORD = re.compile(r"[^ ]+")
 
 
 def _flat_offset(index: list[int], raw_position: int) -> int:
