@@ -57,7 +57,8 @@ def make_epub(
         )
         archive.writestr(opf_path, package)
         archive.writestr("OEBPS/nav.xhtml", NAV)
-        archive.writestr("OEBPS/text/one.xhtml", XHTML.format(body=first))
+        whole = first.startswith(("<?xml", "<html"))
+        archive.writestr("OEBPS/text/one.xhtml", first if whole else XHTML.format(body=first))
         archive.writestr(
             "OEBPS/text/two.xhtml",
             XHTML.format(

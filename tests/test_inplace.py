@@ -261,3 +261,35 @@ def test_a_source_pronunciation_reaches_the_narrator(tmp_path: Path) -> None:
     )
     book = read_in_place(make_epub(tmp_path / "names.epub", first=chapter))
     assert book.lexicon.phonemes() == {"Nguyen": ipa}
+
+
+@pytest.mark.validators
+def test_an_html_document_in_an_epub_3_is_repaired_and_narrated(tmp_path: Path) -> None:
+    broken = (
+        '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+        '<head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+        '<title>Lights</title></head><body><section epub:type="chapter"><h2>The Quay</h2>'
+        "<p>The quay was quiet.<br>The lamp burned on&nbsp;the caf\u00e9 wall.</p>"
+        "</section></body></html>"
+    )
+    source = make_epub(tmp_path / "broken.epub", first=broken)
+    report = publish(BuildConfig(source, tmp_path / "out", audio=False))
+    assert report.in_place
+    said = [s.text for section in report.book.sections for s in section.sentences]
+    assert "The lamp burned on the caf\u00e9 wall." in said
+    assert epubcheck_messages(report.epub, tmp_path) == []
+
+
+def test_the_narrator_says_a_word_as_the_sources_ssml_ph_spells_it(tmp_path: Path) -> None:
+    def chapter(attributes: str) -> str:
+        return (
+            '<section epub:type="chapter"><h2>Names</h2><p>Ask <span xmlns:ssml="http://www.w3.'
+            f'org/2001/10/synthesis" {attributes}>Siobhan</span> now.</p></section>'
+        )
+
+    audio = []
+    for name, attributes in (("plain", ""), ("spelt", 'ssml:ph="ʃɪˈvɔːn"')):  # noqa: RUF001
+        source = make_epub(tmp_path / f"{name}.epub", first=chapter(attributes))
+        report = publish(BuildConfig(source, tmp_path / name, m4b=False, daisy=False))
+        audio.append((report.folder / report.chapters[0].href).read_bytes())
+    assert audio[0] != audio[1]  # Piper is deterministic: only the phonemes differ

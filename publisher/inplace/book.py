@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import lxml.html
 from lxml import etree
 
 from publisher.errors import ConfigError, InputError
@@ -61,6 +62,7 @@ _BACK = re.compile(
     r"index)\b"
 )
 _MARK = "{urn:publisher}n"
+_HTML = lxml.html.HTMLParser(huge_tree=True, no_network=True, remove_comments=True)
 
 
 @dataclass
@@ -160,8 +162,41 @@ def _parse(archive: zipfile.ZipFile, href: str, name: str) -> etree._Element | N
     try:
         return etree.fromstring(data, SAFE_XML)
     except etree.XMLSyntaxError as exc:
-        log.warning("%s: %s is not well-formed XHTML (%s); it is not narrated", name, href, exc)
+        log.warning("%s: %s is not well-formed XHTML (%s); repaired as HTML", name, href, exc.msg)
+    return _repaired(data)
+
+
+_PREFIXES = {
+    "epub": "http://www.idpf.org/2007/ops",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+    "ssml": "http://www.w3.org/2001/10/synthesis",
+}
+
+
+def _repaired(data: bytes) -> etree._Element | None:
+    """A document that is HTML rather than XHTML (a ``<br>`` left open, an ``&nbsp;``)
+    read as a browser reads it and made XHTML, so spans can go in and the output is valid.
+    EPUB 3 documents are UTF-8, whatever charset a meta tag claims."""
+    text = data.decode("utf-8", errors="replace")
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text, parser=_HTML)
+    except (etree.ParserError, ValueError):
         return None
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for key in [k for k in element.attrib if ":" in str(k) or k == "xmlns"]:
+            value = element.attrib.pop(key)
+            prefix, _, local_name = str(key).partition(":")
+            if prefix in _PREFIXES and local_name:
+                element.set(f"{{{_PREFIXES[prefix]}}}{local_name}", value)
+        if element.tag == "meta" and element.get("charset"):
+            element.set("charset", "utf-8")
+        elif element.tag == "meta" and "charset" in (element.get("content") or ""):
+            element.set("content", "text/html; charset=utf-8")
+    lxml.html.html_to_xhtml(root)
+    return etree.fromstring(etree.tostring(root), SAFE_XML)
 
 
 def _mark(
