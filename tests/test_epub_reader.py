@@ -25,7 +25,7 @@ OPF = (
     '<item id="c1" href="text/one.xhtml" media-type="application/xhtml+xml"/>'
     '<item id="c2" href="text/two.xhtml" media-type="application/xhtml+xml"/>'
     '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
-    '</manifest><spine><itemref idref="c1"/><itemref idref="{second}"/></spine></package>'
+    '</manifest><spine><itemref idref="c1"/>{second}</spine></package>'
 )
 XHTML = (
     '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.'
@@ -43,7 +43,8 @@ def make_epub(
     opf_path: str = "OEBPS/book.opf",
     title: str = "Harbour Lights",
     doctype: str = "",
-    second: str = "c2",
+    second: str | None = "c2",
+    nav: str = NAV,
     extra: dict[str, bytes | str] | None = None,
     opf: str | None = None,
     first: str = '<section epub:type="chapter"><p>The quay was <em>quiet</em>'
@@ -53,10 +54,16 @@ def make_epub(
         archive.writestr("mimetype", "application/epub+zip", zipfile.ZIP_STORED)
         archive.writestr("META-INF/container.xml", CONTAINER.format(opf=opf_path))
         package = (
-            opf if opf is not None else OPF.format(doctype=doctype, title=title, second=second)
+            opf
+            if opf is not None
+            else OPF.format(
+                doctype=doctype,
+                title=title,
+                second=f'<itemref idref="{second}"/>' if second else "",
+            )
         )
         archive.writestr(opf_path, package)
-        archive.writestr("OEBPS/nav.xhtml", NAV)
+        archive.writestr("OEBPS/nav.xhtml", nav)
         whole = first.startswith(("<?xml", "<html"))
         archive.writestr("OEBPS/text/one.xhtml", first if whole else XHTML.format(body=first))
         archive.writestr(
@@ -142,3 +149,30 @@ def test_a_renamed_file_is_not_an_epub(tmp_path: Path) -> None:
     path.write_text("just text")
     with pytest.raises(Exception, match="not an EPUB"):
         read_manuscript(path)
+
+
+ONE_FILE_NAV = XHTML.format(
+    body='<nav epub:type="toc"><ol><li><a href="text/one.xhtml#s4">SECTION IV FAIRY STORIES</a>'
+    '<ol><li><a href="text/one.xhtml#t190">190 A FOUR-LEAVED CLOVER</a></li>'
+    '<li><a href="text/one.xhtml#t191">191 THE REAL PRINCESS</a></li></ol></li></ol></nav>'
+)
+ONE_FILE = (
+    '<section id="s4"><h2>SECTION IV <span>FAIRY STORIES</span></h2>'
+    '<section id="t190"><h3>190</h3><p>The rabbis of old were good story-tellers.</p>'
+    "<h4>A FOUR-LEAVED CLOVER</h4><p>Once there was a clover.</p></section>"
+    '<section id="t191"><h3>191</h3><p>There was once a prince.</p></section></section>'
+)
+
+
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "retypeset"])
+def test_a_book_in_one_file_gives_the_chapters_its_contents_names(
+    tmp_path: Path, build: Builder, in_place: bool
+) -> None:
+    epub = make_epub(tmp_path / "tales.epub", first=ONE_FILE, second=None, nav=ONE_FILE_NAV)
+    report = build(epub, in_place=in_place)
+    chapters = [s for s in report.book.sections if s.kind != "part"]
+    assert [s.display_title for s in chapters] == [
+        "190 A FOUR-LEAVED CLOVER",
+        "191 THE REAL PRINCESS",
+    ]
+    assert "FOUR-LEAVED" in " ".join(str(chapters[-2].title).split())

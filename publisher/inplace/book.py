@@ -22,7 +22,7 @@ import lxml.html
 from lxml import etree
 
 from publisher.errors import ConfigError, InputError
-from publisher.headings import heading_number
+from publisher.headings import heading_number, title_key
 from publisher.inplace.markup import Ids, Marker, Unit, semantics
 from publisher.metadata import load_book_toml, resolve_metadata, title_from_filename
 from publisher.model import (
@@ -327,6 +327,8 @@ def _section(chapter: _Chapter, index: int, metadata: Metadata, parents: set[int
             content.append(Paragraph(unit.id, unit.sentences, body=body, groups=unit.groups))
     shown = entry.label if entry else (heading.text if heading else metadata.title)
     title = heading.text if heading else _spoken_label(entry) if entry else metadata.title
+    if heading and entry and _names_more(entry.label, heading.text):
+        title = entry.label  # "190" set over a contents entry "190 A Four-Leaved Clover"
     kind = "part" if entry is not None and id(entry) in parents else chapter.kind
     return Section(
         f"pub-c{index}",
@@ -341,6 +343,10 @@ def _section(chapter: _Chapter, index: int, metadata: Metadata, parents: set[int
         heading_ref=heading.id if heading else None,
         shown_title=shown,
     )
+
+
+def _names_more(label: str, heading: str) -> bool:
+    return label != heading and title_key(heading) in title_key(label)
 
 
 def _spoken_label(entry: NavEntry) -> str:

@@ -20,6 +20,7 @@ import lxml.html
 from lxml import etree
 
 from publisher.errors import InputError
+from publisher.headings import title_key
 from publisher.model import Block, HeadingBlock, Image, NoteBlock
 from publisher.readers.archive import open_zip, read_member
 from publisher.readers.base import ReadResult
@@ -57,7 +58,8 @@ class EpubReader:
             package = open_package(archive, path.name)
             fields = metadata_fields(package.root)
             cover_images = covers(package)
-            titles = _titles(navigation(archive, package, path.name))
+            entries = navigation(archive, package, path.name)
+            titles = _titles(entries)
             blocks: list[Block] = []
             finder = ImageFinder(archive)
             converter = Converter(finder, quiet=True)
@@ -65,7 +67,8 @@ class EpubReader:
                 if EDITION_FILES.search(href):
                     continue
                 finder.document = href
-                blocks += _document(archive, href, converter, titles, path.name, cover_images)
+                here = [e for e in entries if e.document == href and e.fragment]
+                blocks += _document(archive, href, converter, titles, path.name, cover_images, here)
         if not blocks:
             raise InputError(f"{path.name}: its spine holds no text to publish")
         return ReadResult(fields, tuple(blocks), "utf-8")
@@ -86,6 +89,7 @@ def _document(
     titles: dict[str, tuple[int, str]],
     name: str,
     covers: frozenset[str],
+    entries: list[NavEntry],
 ) -> list[Block]:
     data = read_member(archive, href, name)
     try:
@@ -107,6 +111,7 @@ def _document(
         holder = image.getparent()
         if target in covers and holder is not None:
             holder.remove(image)  # the cover is the publication's, not a figure of the text
+    _headings_from_navigation(body, entries)
     for section in list(body.iter("section", "div", "aside")):
         holder = section.getparent()
         if EDITION.search(semantics(section)) and holder is not None:
@@ -130,6 +135,43 @@ def _document(
         # A file the contents opens but that sets no heading: the contents names it.
         blocks.insert(0, HeadingBlock(min(6, entry[0] + 2), entry[1]))
     return blocks
+
+
+def _headings_from_navigation(body: etree._Element, entries: list[NavEntry]) -> None:
+    """Chapters where the contents says they begin inside a file: the entry's heading
+    named as the contents names it ("190" set over "190 A Four-Leaved Clover"), or a
+    heading made where the target has none."""
+    targets = {str(e.get("id")): e for e in body.iter() if e.get("id")}
+    for entry in entries:
+        target = targets.get(entry.fragment or "")
+        if target is None:
+            continue
+        heading = leading_heading(target)
+        if heading is None:
+            level = min(6, entry.depth + 2)
+            made = target.makeelement(f"h{level}", {})
+            made.text = entry.label
+            if target.tag in {"section", "div", "article", "aside", "body"}:
+                target.insert(0, made)
+            elif target.getparent() is not None:
+                target.addprevious(made)
+            continue
+        shown = " ".join("".join(str(t) for t in heading.itertext()).split())
+        if shown and shown != entry.label and title_key(shown) in title_key(entry.label):
+            for child in list(heading):
+                heading.remove(child)
+            heading.text = entry.label
+
+
+def leading_heading(target: etree._Element) -> etree._Element | None:
+    """The heading a chapter's target opens with, before any text of its own."""
+    for element in target.iter():
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if re.fullmatch(r"h[1-6]", tag):
+            return element
+        if tag in {"p", "li", "blockquote", "td", "pre"} and _has_text(element):
+            return None
+    return None
 
 
 def _strip_namespaces(root: etree._Element) -> None:
@@ -163,3 +205,7 @@ class ImageFinder:
         data = self.archive.read(info)
         media_type = image_type(data)
         return Image(data, media_type) if media_type else None
+
+
+def _has_text(element: etree._Element) -> bool:
+    return any(str(t).strip() for t in element.itertext())

@@ -240,6 +240,9 @@ def _number(
     drafts: list[_Draft], deepest: int, metadata: Metadata, notes: Notes
 ) -> Iterator[Section]:
     kinds = [_kind(d) for d in drafts]
+    for index, (draft, following) in enumerate(itertools.pairwise(drafts)):
+        if kinds[index] == "chapter" and following.depth > draft.depth:
+            kinds[index] = "part"  # a heading that holds chapters, whatever it calls itself
     matters = _matters(kinds, _numbered(drafts))
     for index, (draft, kind, matter) in enumerate(zip(drafts, kinds, matters, strict=True), 1):
         section_id = f"c{index:02d}"
