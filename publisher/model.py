@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal, assert_never, get_args
+from typing import TYPE_CHECKING, Literal, assert_never, get_args
+
+if TYPE_CHECKING:
+    from publisher.speech.lexicon import Entry
 
 SectionKind = Literal[
     "preamble",
@@ -302,6 +305,8 @@ class Manuscript:
     encoding: str = "utf-8"
     cover: Image | None = None
     detected_language: DetectedLanguage | None = None
+    # The manuscript's own pronunciations (an EPUB's PLS lexicons and ssml:ph).
+    pronunciations: tuple[Entry, ...] = ()
 
 
 # --- the book: structured, every narrated unit with a stable id ---

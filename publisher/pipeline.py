@@ -161,6 +161,7 @@ def publish(
             lexicon = lexicon.with_entries(source.lexicon.entries)
         else:
             assert manuscript is not None
+            lexicon = lexicon.with_entries(manuscript.pronunciations)
             chapter_options = replace(config.chapters, titles=load_chapter_titles(config.input))
             book = build_book(manuscript, chapter_options)
     # Choose the voice before anything is written, so a missing engine fails at once.

@@ -280,7 +280,10 @@ def test_an_html_document_in_an_epub_3_is_repaired_and_narrated(tmp_path: Path) 
     assert epubcheck_messages(report.epub, tmp_path) == []
 
 
-def test_the_narrator_says_a_word_as_the_sources_ssml_ph_spells_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "retypeset"])
+def test_the_narrator_says_a_word_as_the_sources_ssml_ph_spells_it(
+    tmp_path: Path, in_place: bool
+) -> None:
     def chapter(attributes: str) -> str:
         return (
             '<section epub:type="chapter"><h2>Names</h2><p>Ask <span xmlns:ssml="http://www.w3.'
@@ -290,6 +293,7 @@ def test_the_narrator_says_a_word_as_the_sources_ssml_ph_spells_it(tmp_path: Pat
     audio = []
     for name, attributes in (("plain", ""), ("spelt", 'ssml:ph="ʃɪˈvɔːn"')):  # noqa: RUF001
         source = make_epub(tmp_path / f"{name}.epub", first=chapter(attributes))
-        report = publish(BuildConfig(source, tmp_path / name, m4b=False, daisy=False))
+        config = BuildConfig(source, tmp_path / name, in_place=in_place, m4b=False, daisy=False)
+        report = publish(config)
         audio.append((report.folder / report.chapters[0].href).read_bytes())
     assert audio[0] != audio[1]  # Piper is deterministic: only the phonemes differ

@@ -49,10 +49,12 @@ from publisher.readers.epub_package import (
     metadata_fields,
     navigation,
     open_package,
+    source_lexicon,
+    spelt_words,
 )
 from publisher.readers.html import drop_gutenberg
 from publisher.readers.images import image_type
-from publisher.speech.lexicon import Entry, Lexicon, parse_lexicon
+from publisher.speech.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +143,7 @@ def read_in_place(path: Path, overrides: Mapping[str, str | None] | None = None)
             if document is not None:
                 documents[href] = document
         cover = _cover(archive, package)
-        lexicon = _lexicon(archive, package, path.name, pronunciations)
+        lexicon = source_lexicon(archive, package, path.name, pronunciations)
     sections = _sections(documents, package.documents(), entries, metadata)
     if not sections:
         raise InputError(f"{path.name}: its spine holds no text to narrate")
@@ -208,8 +210,8 @@ def _mark(
 ) -> Document | None:
     gutenberg = any("utenberg" in (t or "") for t in root.itertext())
     marker = Marker(language, ids, _boilerplate(root) if gutenberg else set())
+    pronunciations.update(spelt_words(root))  # before spans may cut an element in two
     units = marker.document(root)
-    pronunciations.update(marker.pronunciations)
     return Document(href, root, units, marker.order) if units else None
 
 
@@ -367,15 +369,3 @@ def _cover(archive: zipfile.ZipFile, package: Package) -> Image | None:
         if media_type in {"image/jpeg", "image/png"}:
             return Image(data, media_type)
     return None
-
-
-def _lexicon(
-    archive: zipfile.ZipFile, package: Package, name: str, pronunciations: dict[str, str]
-) -> Lexicon:
-    entries: list[Entry] = []
-    for item in package.items.values():
-        if item.media_type == "application/pls+xml":
-            data = read_member(archive, item.href, name)
-            entries += parse_lexicon(data, f"{name}: {item.href}").entries
-    entries += [Entry((word,), None, ipa) for word, ipa in pronunciations.items()]
-    return Lexicon(tuple(entries))

@@ -24,7 +24,6 @@ from publisher.readers.epub_package import EDITION, EPUB_TYPE, XHTML
 from publisher.structure.sentences import split_sentences
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SSML_PH = "{http://www.w3.org/2001/10/synthesis}ph"
 
 _BLOCKS = frozenset(
     "p h1 h2 h3 h4 h5 h6 ul ol li dl dt dd blockquote aside figure figcaption pre hr table "
@@ -158,7 +157,6 @@ class Marker:
     language: str
     ids: Ids
     skipped: set[etree._Element] = field(default_factory=set)  # boilerplate found elsewhere
-    pronunciations: dict[str, str] = field(default_factory=dict)  # from ssml:ph
     units: list[Unit] = field(default_factory=list)
     order: dict[etree._Element, int] = field(default_factory=dict)
 
@@ -284,7 +282,6 @@ class Marker:
             for sid, (a, b) in zip(sentence_ids, ranges, strict=True)
         )
         marks = tuple(self._languages(parts, index, language))
-        self._phonemes(parts)
         self.units.append(
             Unit(
                 "text",
@@ -326,13 +323,6 @@ class Marker:
             lang = part.element.get(XML_LANG) or part.element.get("lang")
             if lang and lang.split("-")[0] != language.split("-")[0]:
                 yield Mark("lang", _flat_at(index, part.start), _flat_at(index, part.end), lang)
-
-    def _phonemes(self, parts: list[_Part]) -> None:
-        for part in _inlines(parts):
-            phoneme = part.element.get(SSML_PH)
-            word = " ".join(_inner_text(part.element).split())
-            if phoneme and word:
-                self.pronunciations[word] = phoneme
 
 
 def _wrap(element: etree._Element, key: str) -> str:

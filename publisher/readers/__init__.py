@@ -68,7 +68,15 @@ def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = Non
         cover_path = path.parent / metadata.cover
         metadata = replace(metadata, cover=str(cover_path))
         cover = read_cover(cover_path)
-    return Manuscript(metadata, found.blocks, path.name, found.encoding, cover, detected)
+    return Manuscript(
+        metadata,
+        found.blocks,
+        path.name,
+        found.encoding,
+        cover,
+        detected,
+        found.lexicon.entries,
+    )
 
 
 def _detect_language(blocks: tuple[Block, ...], name: str) -> DetectedLanguage | None:

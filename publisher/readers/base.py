@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from publisher.model import Block
+from publisher.speech.lexicon import Lexicon
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class ReadResult:
     metadata: dict[str, str]
     blocks: tuple[Block, ...]
     encoding: str = "utf-8"
+    lexicon: Lexicon = field(default_factory=Lexicon)  # the manuscript's own pronunciations
 
 
 @runtime_checkable

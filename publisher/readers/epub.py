@@ -34,6 +34,8 @@ from publisher.readers.epub_package import (
     metadata_fields,
     navigation,
     open_package,
+    source_lexicon,
+    spelt_words,
 )
 from publisher.readers.html import drop_gutenberg
 from publisher.readers.html_blocks import Converter, semantics
@@ -63,15 +65,19 @@ class EpubReader:
             blocks: list[Block] = []
             finder = ImageFinder(archive)
             converter = Converter(finder, quiet=True)
+            spelt: dict[str, str] = {}
             for href in package.documents():
                 if EDITION_FILES.search(href):
                     continue
                 finder.document = href
                 here = [e for e in entries if e.document == href and e.fragment]
-                blocks += _document(archive, href, converter, titles, path.name, cover_images, here)
+                found = _document(archive, href, converter, titles, path.name, cover_images, here)
+                blocks += found[0]
+                spelt.update(found[1])
+            lexicon = source_lexicon(archive, package, path.name, spelt)
         if not blocks:
             raise InputError(f"{path.name}: its spine holds no text to publish")
-        return ReadResult(fields, tuple(blocks), "utf-8")
+        return ReadResult(fields, tuple(blocks), "utf-8", lexicon)
 
 
 def _titles(entries: list[NavEntry]) -> dict[str, tuple[int, str]]:
@@ -90,13 +96,26 @@ def _document(
     name: str,
     covers: frozenset[str],
     entries: list[NavEntry],
-) -> list[Block]:
+) -> tuple[list[Block], dict[str, str]]:
+    """The document's blocks, and the words its ``ssml:ph`` attributes spell out."""
     data = read_member(archive, href, name)
     try:
         root = etree.fromstring(data, SAFE_XML)
     except etree.XMLSyntaxError:
         log.warning("%s: %s is not well-formed XHTML; read as HTML", name, href)
         root = lxml.html.document_fromstring(data, parser=_HTML)
+    spelt = spelt_words(root)
+    return _blocks(root, href, converter, titles, covers, entries), spelt
+
+
+def _blocks(
+    root: etree._Element,
+    href: str,
+    converter: Converter,
+    titles: dict[str, tuple[int, str]],
+    covers: frozenset[str],
+    entries: list[NavEntry],
+) -> list[Block]:
     _strip_namespaces(root)
     drop_gutenberg(root)
     body = root.find("body")

@@ -17,6 +17,7 @@ from lxml import etree
 
 from publisher.errors import InputError
 from publisher.readers.archive import read_member
+from publisher.speech.lexicon import Entry, Lexicon, parse_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -273,3 +274,30 @@ def _entry(depth: int, base: str, href: str, label: str, semantics: str) -> NavE
     path, _, fragment = href.partition("#")
     document = posixpath.normpath(posixpath.join(base, unquote(path)))
     return NavEntry(depth, document, unquote(fragment) or None, label, semantics)
+
+
+SSML_PH = "{http://www.w3.org/2001/10/synthesis}ph"
+
+
+def spelt_words(root: etree._Element) -> dict[str, str]:
+    """Words a document spells with ``ssml:ph`` (IPA), as the narrator should say them."""
+    found: dict[str, str] = {}
+    for element in root.iter():
+        phoneme = element.get(SSML_PH) if isinstance(element.tag, str) else None
+        word = " ".join("".join(str(t) for t in element.itertext()).split())
+        if phoneme and word:
+            found[word] = phoneme
+    return found
+
+
+def source_lexicon(
+    archive: zipfile.ZipFile, package: Package, name: str, spelt: dict[str, str]
+) -> Lexicon:
+    """The book's own PLS lexicons, then the words its documents spell with ssml:ph."""
+    entries: list[Entry] = []
+    for item in package.items.values():
+        if item.media_type == "application/pls+xml":
+            data = read_member(archive, item.href, name)
+            entries += parse_lexicon(data, f"{name}: {item.href}").entries
+    entries += [Entry((word,), None, ipa) for word, ipa in spelt.items()]
+    return Lexicon(tuple(entries))
