@@ -35,6 +35,7 @@ from publisher.readers.archive import open_zip, read_member
 from publisher.readers.epub_package import OPF, XHTML, inside
 
 _META = f"{OPF}meta"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _OVERLAY_CSS = f"""/* The sentence being read aloud, added with the narration. */
 .{ACTIVE_CLASS} {{
   background-color: Highlight;
@@ -191,6 +192,8 @@ def _package_document(
         item = package.items.get(element.get("id") or "")
         if item is not None and item.href in overlays:
             element.set("media-overlay", item_ids[overlays[item.href][0]])
+    if root.get(XML_LANG) is None:  # reading systems and Ace look for it there
+        root.set(XML_LANG, source.book.metadata.language)
     _set_modified(metadata, modified)
     if narration is not None:
         _media_metadata(metadata, overlays, item_ids, narration)

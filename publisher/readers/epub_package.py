@@ -261,7 +261,10 @@ def _nav_entries(toc: etree._Element, base: str) -> list[NavEntry]:
         link = item.find(f"{XHTML}a")
         if link is None or not link.get("href"):
             continue
-        depth = sum(1 for _ in item.iterancestors(f"{XHTML}li"))
+        # An entry under a heading that links nowhere (an author's name) is not deeper.
+        depth = sum(
+            1 for li in item.iterancestors(f"{XHTML}li") if li.find(f"{XHTML}a") is not None
+        )
         label = " ".join("".join(str(t) for t in link.itertext()).split())
         if label:
             entries.append(
