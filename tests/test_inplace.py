@@ -204,6 +204,22 @@ def test_an_accessible_epub_narrated_in_place_passes_epubcheck_and_ace(
     assert ace_violations(narrated, tmp_path) == []
 
 
+@pytest.mark.validators
+def test_a_book_narrated_again_has_only_the_new_narration(narrated: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in" / "narrated.epub"
+    source.parent.mkdir()
+    shutil.copyfile(narrated, source)
+    again = _narrated(source, tmp_path / "out")
+    before, after = _members(narrated), _members(again)
+    assert len([n for n in after if n.endswith(".smil")]) == len(
+        [n for n in before if n.endswith(".smil")]
+    )
+    assert len([n for n in after if n.endswith(".mp3")]) == len(
+        [n for n in before if n.endswith(".mp3")]
+    )
+    assert epubcheck_messages(again, tmp_path) == []
+
+
 corpus = pytest.mark.skipif(not WASTELAND.exists(), reason=f"no corpus at {CORPUS}")
 
 

@@ -32,7 +32,7 @@ from publisher.formats.overlays import (
 from publisher.inplace.book import InPlaceBook
 from publisher.model import ChapterTimeline
 from publisher.readers.archive import open_zip, read_member
-from publisher.readers.epub_package import OPF, XHTML, inside
+from publisher.readers.epub_package import OPF, SAFE_XML, XHTML, inside
 
 _META = f"{OPF}meta"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -68,14 +68,16 @@ def write_in_place(
     folder = _free_folder(source, "narration")
     added: dict[str, bytes] = {}
     overlays: dict[str, tuple[str, int]] = {}  # document -> (SMIL path, duration)
+    replaced: set[str] = set()
     if narration is not None:
         added, overlays = _overlays(source, folder, narration)
-    opf = _package_document(source, added, overlays, modified, narration)
+        replaced = _earlier_narration(source)
+    opf = _package_document(source, added, overlays, modified, narration, replaced)
     with open_zip(source.source, "an EPUB") as archive, _zip(target) as out:
         out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         for info in archive.infolist():
             name = info.filename
-            if name == "mimetype" or name.endswith("/") or _outside(name):
+            if name == "mimetype" or name.endswith("/") or _outside(name) or name in replaced:
                 continue
             if name == package.path:
                 data = opf
@@ -90,6 +92,24 @@ def write_in_place(
                 _info(name, modified, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED),
                 data,
             )
+
+
+def _earlier_narration(source: InPlaceBook) -> set[str]:
+    """The overlays a source already had, and the audio they play: a new narration
+    replaces them (a document has one overlay)."""
+    package = source.package
+    smils = [i.href for i in package.items.values() if i.media_type == "application/smil+xml"]
+    replaced = set(smils)
+    with open_zip(source.source, "an EPUB") as archive:
+        for href in smils:
+            try:
+                root = etree.fromstring(read_member(archive, href, source.source.name), SAFE_XML)
+            except (InputError, etree.XMLSyntaxError):
+                continue
+            for audio in root.iter("{http://www.w3.org/ns/SMIL}audio"):
+                src = (audio.get("src") or "").split("#")[0]
+                replaced.add(posixpath.normpath(posixpath.join(posixpath.dirname(href), src)))
+    return replaced
 
 
 def _outside(name: str) -> bool:
@@ -175,6 +195,7 @@ def _package_document(
     overlays: dict[str, tuple[str, int]],
     modified: dt.datetime,
     narration: Narration | None,
+    replaced: set[str],
 ) -> bytes:
     package = source.package
     root = _copy(package.root)
@@ -188,8 +209,13 @@ def _package_document(
         item_ids[name] = key
         attributes = {"id": key, "href": package.relative(name), "media-type": _media_type(name)}
         etree.SubElement(manifest, f"{OPF}item", attributes)
-    for element in manifest.iter(f"{OPF}item"):
+    for element in list(manifest.iter(f"{OPF}item")):
         item = package.items.get(element.get("id") or "")
+        if item is not None and item.href in replaced:
+            manifest.remove(element)
+            continue
+        if replaced and "media-overlay" in element.attrib:
+            del element.attrib["media-overlay"]
         if item is not None and item.href in overlays:
             element.set("media-overlay", item_ids[overlays[item.href][0]])
     if root.get(XML_LANG) is None:  # reading systems and Ace look for it there

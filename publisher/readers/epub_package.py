@@ -287,9 +287,10 @@ def spelt_words(root: etree._Element) -> dict[str, str]:
     found: dict[str, str] = {}
     for element in root.iter():
         phoneme = element.get(SSML_PH) if isinstance(element.tag, str) else None
-        word = " ".join("".join(str(t) for t in element.itertext()).split())
-        if phoneme and word:
-            found[word] = phoneme
+        if phoneme:
+            word = " ".join("".join(str(t) for t in element.itertext()).split())
+            if word:
+                found[word] = phoneme
     return found
 
 
