@@ -176,3 +176,19 @@ def test_a_book_in_one_file_gives_the_chapters_its_contents_names(
         "191 THE REAL PRINCESS",
     ]
     assert "FOUR-LEAVED" in " ".join(str(chapters[-2].title).split())
+
+
+def test_every_author_of_an_epub_is_named_and_other_roles_are_not(
+    tmp_path: Path, build: Builder
+) -> None:
+    creators = (
+        "<dc:creator>Nora Vale</dc:creator>"
+        '<dc:creator id="b">Ira Holt</dc:creator><meta refines="#b" property="role">aut</meta>'
+        '<dc:creator id="t">Sam Reed</dc:creator><meta refines="#t" property="role">trl</meta>'
+    )
+    opf = OPF.format(doctype="", title="Harbour Lights", second='<itemref idref="c2"/>')
+    epub = make_epub(
+        tmp_path / "two.epub", opf=opf.replace("<dc:creator>Nora Vale</dc:creator>", creators)
+    )
+    for in_place in (True, False):
+        assert build(epub, in_place=in_place).book.metadata.author == "Nora Vale and Ira Holt"

@@ -86,7 +86,7 @@ def _nested(body: etree._Element, document: str, clips: Sequence[OverlayClip]) -
     table, the paragraph), typed with its structural semantics, so a reading system can
     offer to skip notes and escape a list or table the listener has heard enough of."""
     open_seqs: list[tuple[Group, etree._Element]] = []
-    used: set[str] = set()
+    used: set[str] = set()  # a container read in two stretches is two seqs
     for clip in clips:
         item = clip.item
         groups = item.groups if item.kind == "sentence" else ()
@@ -100,7 +100,7 @@ def _nested(body: etree._Element, document: str, clips: Sequence[OverlayClip]) -
         del open_seqs[common:]
         for group in groups[common:]:
             parent = open_seqs[-1][1] if open_seqs else body
-            seq = etree.SubElement(parent, f"{{{SMIL}}}seq", id=_unique(f"seq-{group.id}", used))
+            seq = etree.SubElement(parent, f"{{{SMIL}}}seq", id=unique_id(f"seq-{group.id}", used))
             seq.set(f"{{{EPUB}}}textref", f"{document}#{group.id}")
             if group.type is not None:
                 seq.set(f"{{{EPUB}}}type", group.type)
@@ -114,8 +114,8 @@ def _nested(body: etree._Element, document: str, clips: Sequence[OverlayClip]) -
             holder.remove(seq)  # every sentence in it was silent
 
 
-def _unique(wanted: str, used: set[str]) -> str:
-    """A container read in two stretches (a heading between) is two seqs, each its own id."""
+def unique_id(wanted: str, used: set[str]) -> str:
+    """``wanted``, or it numbered ("-2", "-3") when ``used`` has it; then marked used."""
     candidate, number = wanted, 1
     while candidate in used:
         number += 1

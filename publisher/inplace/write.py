@@ -28,6 +28,7 @@ from publisher.formats.overlays import (
     OverlayClip,
     clock,
     smil,
+    unique_id,
 )
 from publisher.inplace.book import InPlaceBook
 from publisher.model import ChapterTimeline
@@ -205,7 +206,7 @@ def _package_document(
     taken = {str(e.get("id")) for e in root.iter() if e.get("id")}
     item_ids: dict[str, str] = {}
     for name in added:
-        key = _fresh(taken, "pub-" + re.sub(r"[^A-Za-z0-9_-]+", "-", posixpath.basename(name)))
+        key = unique_id("pub-" + re.sub(r"[^A-Za-z0-9_-]+", "-", posixpath.basename(name)), taken)
         item_ids[name] = key
         attributes = {"id": key, "href": package.relative(name), "media-type": _media_type(name)}
         etree.SubElement(manifest, f"{OPF}item", attributes)
@@ -229,15 +230,6 @@ def _package_document(
 
 def _copy(element: etree._Element) -> etree._Element:
     return etree.fromstring(etree.tostring(element))
-
-
-def _fresh(taken: set[str], wanted: str) -> str:
-    candidate, number = wanted, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{wanted}-{number}"
-    taken.add(candidate)
-    return candidate
 
 
 def _media_type(name: str) -> str:

@@ -186,26 +186,37 @@ def metadata_fields(opf: etree._Element) -> dict[str, str]:
     metadata = opf.find(f"{OPF}metadata")
     if metadata is None:
         return fields
-    refines = {
-        (m.get("refines") or "").lstrip("#"): (m.get("property"), (m.text or "").strip())
-        for m in metadata.iter(f"{OPF}meta")
-        if m.get("refines")
-    }
+    refined: dict[tuple[str, str], set[str]] = {}
+    for meta in metadata.iter(f"{OPF}meta"):
+        if meta.get("refines"):
+            about = (str(meta.get("refines")).lstrip("#"), meta.get("property") or "")
+            refined.setdefault(about, set()).add((meta.text or "").strip())
+
+    def refinement(element: etree._Element, prop: str) -> set[str]:
+        return refined.get((element.get("id") or "", prop), set())
+
     titles = [t for t in metadata.iter(f"{DC}title") if (t.text or "").strip()]
-    main = [t for t in titles if refines.get(t.get("id") or "", ("", ""))[1] == "main"]
+    main = [t for t in titles if "main" in refinement(t, "title-type")]
     if titles:
         fields["title"] = " ".join((main or titles)[0].text.split())  # type: ignore[union-attr]
-    subtitles = [t for t in titles if refines.get(t.get("id") or "", ("", ""))[1] == "subtitle"]
+    subtitles = [t for t in titles if "subtitle" in refinement(t, "title-type")]
     if subtitles:
         fields["subtitle"] = " ".join(subtitles[0].text.split())  # type: ignore[union-attr]
     creators = [c for c in metadata.iter(f"{DC}creator") if (c.text or "").strip()]
     authors = [
         c
         for c in creators
-        if (c.get(f"{OPF}role") or refines.get(c.get("id") or "", ("", "aut"))[1] or "aut") == "aut"
+        if (c.get(f"{OPF}role") == "aut")
+        or (
+            c.get(f"{OPF}role") is None
+            and (not refinement(c, "role") or "aut" in refinement(c, "role"))
+        )
     ]
     if authors or creators:
-        fields["author"] = " ".join((authors or creators)[0].text.split())  # type: ignore[union-attr]
+        names = [" ".join(str(c.text).split()) for c in authors or creators[:1]]
+        fields["author"] = (
+            names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        )
     for key in ("language", "publisher", "description"):
         value = metadata.findtext(f"{DC}{key}")
         if value and value.strip():
