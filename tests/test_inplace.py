@@ -313,3 +313,14 @@ def test_the_narrator_says_a_word_as_the_sources_ssml_ph_spells_it(
         report = publish(config)
         audio.append((report.folder / report.chapters[0].href).read_bytes())
     assert audio[0] != audio[1]  # Piper is deterministic: only the phonemes differ
+
+
+def test_a_block_in_another_language_is_said_by_its_rules() -> None:
+    root = etree.fromstring(
+        DOCUMENT.format(body='<p>April.</p><div xml:lang="de">Bin gar keine Russin.</div>')
+    )
+    english, german = Marker("en-US", Ids()).document(root)
+    assert english.marks == ()
+    assert [(m.kind, m.value, german.text[m.start : m.end]) for m in german.marks] == [
+        ("lang", "de", "Bin gar keine Russin.")
+    ]

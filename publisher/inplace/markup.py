@@ -319,10 +319,17 @@ class Marker:
         return parts, cursor
 
     def _languages(self, parts: list[_Part], index: list[int], language: str) -> Iterator[Mark]:
+        """Spans said by another language's rules: the whole run when its block is in
+        another language than the book (a German line in an English poem), and inline
+        spans in another language than their block."""
+        if language.split("-")[0] != self.language.split("-")[0] and index:
+            yield Mark("lang", 0, len(index), language)
         for part in _inlines(parts):
             lang = part.element.get(XML_LANG) or part.element.get("lang")
             if lang and lang.split("-")[0] != language.split("-")[0]:
-                yield Mark("lang", _flat_at(index, part.start), _flat_at(index, part.end), lang)
+                yield Mark(
+                    "lang", _flat_offset(index, part.start), _flat_offset(index, part.end), lang
+                )
 
 
 def _wrap(element: etree._Element, key: str) -> str:
@@ -419,9 +426,6 @@ _WORD = re.compile(r"[^ ]+")
 def _flat_offset(index: list[int], raw_position: int) -> int:
     """The flat offset of a raw position (of the next character kept, for white space)."""
     return bisect.bisect_left(index, raw_position)
-
-
-_flat_at = _flat_offset
 
 
 def _ranges(flat: str, index: list[int], language: str) -> list[tuple[int, int]]:
