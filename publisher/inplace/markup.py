@@ -270,11 +270,10 @@ class Marker:
         sentence_ids = [self.ids.new("s") for _ in ranges]
         paragraph_id = (self.ids.claim(holder, "p") if first else None) or sentence_ids[0]
         _rebuild(holder, before, children, parts, intervals, sentence_ids)
-        overrides = list(_overrides(parts))
         sentences = tuple(
             Sentence(
                 sid,
-                _said(raw, a, b, overrides),
+                " ".join(raw[a:b].translate(_INVISIBLE).split()),
                 "text",
                 _flat_offset(index, a),
                 _flat_offset(index, b - 1) + 1,
@@ -549,23 +548,3 @@ def _append_text(target: etree._Element, text: str) -> None:
         last.tail = (last.tail or "") + text
     else:
         target.text = (target.text or "") + text
-
-
-def _overrides(parts: list[_Part]) -> Iterator[tuple[int, int, str]]:
-    """Roman ordinals marked as such (Standard Ebooks' ``z3998:roman``), said as numbers."""
-    for part in _inlines(parts):
-        if "z3998:roman" in semantics(part.element):
-            value = heading_number("".join(t.text for t in _texts(part.parts)))
-            if value is not None:
-                yield part.start, part.end, str(value)
-
-
-def _said(raw: str, start: int, end: int, overrides: list[tuple[int, int, str]]) -> str:
-    pieces: list[str] = []
-    position = start
-    for a, b, said in overrides:
-        if start <= a and b <= end:
-            pieces += [raw[position:a], said]
-            position = b
-    pieces.append(raw[position:end])
-    return " ".join("".join(pieces).translate(_INVISIBLE).split())
