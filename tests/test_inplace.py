@@ -325,3 +325,8 @@ def test_a_block_in_another_language_is_said_by_its_rules() -> None:
     assert [(m.kind, m.value, german.text[m.start : m.end]) for m in german.marks] == [
         ("lang", "de", "Bin gar keine Russin.")
     ]
+
+
+def test_a_missing_epub_is_named_as_missing(tmp_path: Path) -> None:
+    result = run("build", tmp_path / "absent.epub", "-o", tmp_path / "out")
+    assert_one_line_error(result, "no such file")

@@ -38,6 +38,7 @@ from publisher.model import (
     SectionKind,
     Subheading,
 )
+from publisher.readers import check_file
 from publisher.readers.archive import open_zip, read_member
 from publisher.readers.epub_package import (
     EDITION_FILES,
@@ -95,6 +96,7 @@ def narrates_in_place(path: Path, wanted: bool | None) -> bool:
     is asked for; an EPUB 2 cannot carry Media Overlays, so by default it is re-typeset."""
     if wanted is False:
         return False
+    check_file(path)
     if path.suffix.lower() != ".epub" and not _looks_like_epub(path):
         if wanted:
             raise ConfigError(f"{path.name} is not an EPUB; only an EPUB is narrated in place")

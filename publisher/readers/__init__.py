@@ -48,7 +48,7 @@ MAX_COVER_BYTES = 20 * 1024 * 1024
 
 def read_manuscript(path: Path, overrides: Mapping[str, str | None] | None = None) -> Manuscript:
     """Read, decode and parse a manuscript; metadata resolved with book.toml and overrides."""
-    _check_file(path)
+    check_file(path)
     found = _reader_for(path).read(path)
     if not any(isinstance(b, ParagraphBlock) for b in found.blocks):
         raise InputError(f"{path.name} has no text to publish besides its title and headings")
@@ -134,7 +134,8 @@ def _head(path: Path) -> bytes:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
+    """A manuscript that is there, is a file, and is not too large to be a book."""
     if path.is_dir():
         raise InputError(f"{path} is a folder; give the manuscript file")
     if not path.exists():
