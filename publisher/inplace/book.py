@@ -68,7 +68,7 @@ _MARK = "{urn:publisher}n"
 _HTML = lxml.html.HTMLParser(huge_tree=True, no_network=True, remove_comments=True)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
     """One XHTML document of the spine, with the spans now in it."""
 
