@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import shutil
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -66,15 +67,15 @@ def write_in_place(
     """Write ``source`` to ``target`` with its sentence spans, and with ``narration`` as
     Media Overlays when there is one."""
     package = source.package
-    folder = _free_folder(source, "narration")
-    added: dict[str, bytes] = {}
-    overlays: dict[str, tuple[str, int]] = {}  # document -> (SMIL path, duration)
-    replaced: set[str] = set()
-    if narration is not None:
-        added, overlays = _overlays(source, folder, narration)
-        replaced = _earlier_narration(source)
-    opf = _package_document(source, added, overlays, modified, narration, replaced)
     with open_zip(source.source, "an EPUB") as archive, _zip(target) as out:
+        folder = _free_folder(archive.namelist(), package.folder, "narration")
+        added: dict[str, bytes | Path] = {}
+        overlays: dict[str, tuple[str, int]] = {}  # document -> (SMIL path, duration)
+        replaced: set[str] = set()
+        if narration is not None:
+            added, overlays = _overlays(source, folder, narration)
+            replaced = _earlier_narration(archive, source)
+        opf = _package_document(source, list(added), overlays, modified, narration, replaced)
         out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         for info in archive.infolist():
             name = info.filename
@@ -87,29 +88,30 @@ def write_in_place(
             else:
                 data = read_member(archive, name, source.source.name)
             out.writestr(_info(name, modified, info.compress_type), data)
-        for name, data in added.items():
-            stored = name.endswith(".mp3")
-            out.writestr(
-                _info(name, modified, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED),
-                data,
-            )
+        for name, content in added.items():
+            if isinstance(content, Path):  # a chapter's MP3: copied, never held in memory
+                entry = _info(name, modified, zipfile.ZIP_STORED)
+                entry.file_size = content.stat().st_size
+                with content.open("rb") as audio, out.open(entry, "w") as packed:
+                    shutil.copyfileobj(audio, packed, 1 << 20)
+            else:
+                out.writestr(_info(name, modified, zipfile.ZIP_DEFLATED), content)
 
 
-def _earlier_narration(source: InPlaceBook) -> set[str]:
+def _earlier_narration(archive: zipfile.ZipFile, source: InPlaceBook) -> set[str]:
     """The overlays a source already had, and the audio they play: a new narration
     replaces them (a document has one overlay)."""
     package = source.package
     smils = [i.href for i in package.items.values() if i.media_type == "application/smil+xml"]
     replaced = set(smils)
-    with open_zip(source.source, "an EPUB") as archive:
-        for href in smils:
-            try:
-                root = etree.fromstring(read_member(archive, href, source.source.name), SAFE_XML)
-            except (InputError, etree.XMLSyntaxError):
-                continue
-            for audio in root.iter("{http://www.w3.org/ns/SMIL}audio"):
-                src = (audio.get("src") or "").split("#")[0]
-                replaced.add(posixpath.normpath(posixpath.join(posixpath.dirname(href), src)))
+    for href in smils:
+        try:
+            root = etree.fromstring(read_member(archive, href, source.source.name), SAFE_XML)
+        except (InputError, etree.XMLSyntaxError):
+            continue
+        for audio in root.iter("{http://www.w3.org/ns/SMIL}audio"):
+            src = (audio.get("src") or "").split("#")[0]
+            replaced.add(posixpath.normpath(posixpath.join(posixpath.dirname(href), src)))
     return replaced
 
 
@@ -131,11 +133,8 @@ def _info(name: str, modified: dt.datetime, compress_type: int) -> zipfile.ZipIn
     return info
 
 
-def _free_folder(source: InPlaceBook, name: str) -> str:
+def _free_folder(names: list[str], base: str, name: str) -> str:
     """A folder beside the package document that the book does not use yet."""
-    with open_zip(source.source, "an EPUB") as archive:
-        names = archive.namelist()
-    base = source.package.folder
     candidate, number = posixpath.join(base, name), 1
     while any(n == candidate or n.startswith(f"{candidate}/") for n in names):
         number += 1
@@ -145,37 +144,37 @@ def _free_folder(source: InPlaceBook, name: str) -> str:
 
 def _overlays(
     source: InPlaceBook, folder: str, narration: Narration
-) -> tuple[dict[str, bytes], dict[str, tuple[str, int]]]:
+) -> tuple[dict[str, bytes | Path], dict[str, tuple[str, int]]]:
     """The audio files and one SMIL document per narrated content document."""
-    added: dict[str, bytes] = {}
+    added: dict[str, bytes | Path] = {}
     per_document: dict[str, list[OverlayClip]] = {}
     durations: dict[str, int] = {}
+    smil_folder = f"{folder}/smil"
     for number, chapter in enumerate(narration.chapters, start=1):
         audio = f"{folder}/audio/{number:02d}-{chapter.audio.stem.split('-', 1)[-1]}.mp3"
-        added[audio] = chapter.audio.read_bytes()
+        added[audio] = chapter.audio
+        relative = posixpath.relpath(audio, smil_folder)
         for item in chapter.timeline.items:
             document = source.document_of(item.id)
             if document is None or item.end_ms <= item.start_ms:
                 continue  # an announcement the text does not show
-            smil_path = _smil_path(folder, document)
-            relative = posixpath.relpath(audio, posixpath.dirname(smil_path))
             groups = tuple(g for g in item.groups if source.document_of(g.id) == document)
             timed = replace(item, groups=groups)
             per_document.setdefault(document, []).append(OverlayClip(timed, relative))
             durations[document] = durations.get(document, 0) + item.end_ms - item.start_ms
     overlays: dict[str, tuple[str, int]] = {}
     for document, entries in per_document.items():
-        smil_path = _smil_path(folder, document)
-        text = posixpath.relpath(document, posixpath.dirname(smil_path))
+        smil_path = _smil_path(smil_folder, document)
+        text = posixpath.relpath(document, smil_folder)
         added[smil_path] = smil(text, entries, narration.granularity)
         overlays[document] = (smil_path, durations[document])
     added[f"{folder}/overlay.css"] = _OVERLAY_CSS.encode("utf-8")
     return added, overlays
 
 
-def _smil_path(folder: str, document: str) -> str:
+def _smil_path(smil_folder: str, document: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", document.rsplit(".", 1)[0]).strip("-")
-    return f"{folder}/smil/{stem}.smil"
+    return f"{smil_folder}/{stem}.smil"
 
 
 def _document(source: InPlaceBook, name: str, folder: str, narrated: bool) -> bytes:
@@ -192,7 +191,7 @@ def _document(source: InPlaceBook, name: str, folder: str, narrated: bool) -> by
 
 def _package_document(
     source: InPlaceBook,
-    added: dict[str, bytes],
+    added: list[str],
     overlays: dict[str, tuple[str, int]],
     modified: dt.datetime,
     narration: Narration | None,
