@@ -330,3 +330,16 @@ def test_a_block_in_another_language_is_said_by_its_rules() -> None:
 def test_a_missing_epub_is_named_as_missing(tmp_path: Path) -> None:
     result = run("build", tmp_path / "absent.epub", "-o", tmp_path / "out")
     assert_one_line_error(result, "no such file")
+
+
+def test_gutenbergs_header_is_shown_and_not_narrated(tmp_path: Path) -> None:
+    body = (
+        '<section id="pg-header"><p>The Project Gutenberg eBook of Harbour Lights.</p></section>'
+        '<section epub:type="chapter"><h2>The Quay</h2><p>The quay was quiet.</p></section>'
+    )
+    book = read_in_place(make_epub(tmp_path / "pg.epub", first=body))
+    said = [s.text for section in book.book.sections for s in section.sentences]
+    assert "The quay was quiet." in said
+    assert not any("Gutenberg" in s for s in said)
+    shown = etree.tostring(book.documents["OEBPS/text/one.xhtml"].root).decode()
+    assert "The Project Gutenberg eBook of Harbour Lights." in shown

@@ -23,7 +23,7 @@ from lxml import etree
 
 from publisher.errors import ConfigError, InputError
 from publisher.headings import heading_number, title_key
-from publisher.inplace.markup import Ids, Marker, Unit, semantics
+from publisher.inplace.markup import Ids, Marker, Unit
 from publisher.metadata import load_book_toml, resolve_metadata, title_from_filename
 from publisher.model import (
     SECTION_KINDS,
@@ -40,6 +40,7 @@ from publisher.model import (
 )
 from publisher.readers import check_file
 from publisher.readers.archive import open_zip, read_member
+from publisher.readers.epub import strip_namespaces
 from publisher.readers.epub_package import (
     EDITION_FILES,
     SAFE_XML,
@@ -54,6 +55,7 @@ from publisher.readers.epub_package import (
     spelt_words,
 )
 from publisher.readers.html import drop_gutenberg
+from publisher.readers.html_blocks import semantics
 from publisher.readers.images import image_type
 from publisher.speech.lexicon import Lexicon
 
@@ -224,9 +226,7 @@ def _boilerplate(root: etree._Element) -> set[etree._Element]:
     for number, element in enumerate(originals):
         element.set(_MARK, str(number))
     twin = copy.deepcopy(root)
-    for element in twin.iter():
-        if isinstance(element.tag, str) and element.tag.startswith(XHTML):
-            element.tag = element.tag[len(XHTML) :]
+    strip_namespaces(twin)
     drop_gutenberg(twin)
     kept = {int(e.get(_MARK) or -1) for e in twin.iter()}
     for element in originals:

@@ -20,7 +20,8 @@ from lxml import etree
 
 from publisher.headings import heading_number
 from publisher.model import Group, Mark, Sentence
-from publisher.readers.epub_package import EDITION, EPUB_TYPE, XHTML
+from publisher.readers.epub_package import EDITION, XHTML
+from publisher.readers.html_blocks import semantics
 from publisher.structure.sentences import split_sentences
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -128,10 +129,6 @@ def local(element: etree._Element) -> str:
     if not isinstance(tag, str):
         return ""
     return tag[len(XHTML) :] if tag.startswith(XHTML) else tag
-
-
-def semantics(element: etree._Element) -> str:
-    return f"{element.get(EPUB_TYPE) or ''} {element.get('role') or ''}"
 
 
 def is_silent(element: etree._Element) -> bool:

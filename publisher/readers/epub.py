@@ -116,7 +116,7 @@ def _blocks(
     covers: frozenset[str],
     entries: list[NavEntry],
 ) -> list[Block]:
-    _strip_namespaces(root)
+    strip_namespaces(root)
     drop_gutenberg(root)
     body = root.find("body")
     if body is None:
@@ -193,7 +193,7 @@ def leading_heading(target: etree._Element) -> etree._Element | None:
     return None
 
 
-def _strip_namespaces(root: etree._Element) -> None:
+def strip_namespaces(root: etree._Element) -> None:
     """XHTML elements by their local names, as the converter (and lxml.html) name them."""
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.startswith(XHTML):
