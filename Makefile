@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := $(wildcard source/*.md source/*.txt)
 
-.PHONY: demo test lint golden bench bench-batch clean
+.PHONY: demo test test-fast lint golden readme bench bench-batch clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "publisher needs Python 3.11 or newer")'
@@ -32,6 +32,14 @@ lint: $(VENV)/.installed-test
 # One worker per core; a module's tests stay on one worker, sharing its built books.
 test: lint
 	$(BIN)/python -m pytest -n auto --dist loadscope
+
+# The unit tests alone (no narration, validators, Dask or browser): seconds, not minutes.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
+
+# After a change to the settings schema: rewrite README.md's settings table from it.
+readme: $(VENV)/.installed
+	$(BIN)/python scripts/settings_table.py
 
 # After an intended change to what a book looks like: rewrite tests/golden/, then read the diff.
 golden: $(VENV)/.installed-test

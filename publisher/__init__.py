@@ -4,21 +4,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from publisher.errors import ConfigError, EngineError, InputError, OutputError, PublisherError
+from publisher.errors import (
+    CacheError,
+    ConfigError,
+    EngineError,
+    InputError,
+    OutputError,
+    PublisherError,
+)
 from publisher.version import __version__
 
 if TYPE_CHECKING:
     from publisher.config import BuildConfig
     from publisher.pipeline import BuildReport, publish
+    from publisher.settings import Settings
 
 __all__ = [
     "BuildConfig",
     "BuildReport",
+    "CacheError",
     "ConfigError",
     "EngineError",
     "InputError",
     "OutputError",
     "PublisherError",
+    "Settings",
     "__version__",
     "publish",
 ]
@@ -30,6 +40,7 @@ _LAZY = {
     "BuildConfig": "publisher.config",
     "BuildReport": "publisher.pipeline",
     "publish": "publisher.pipeline",
+    "Settings": "publisher.settings",
 }
 
 

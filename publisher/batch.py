@@ -14,52 +14,75 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from publisher.config import BuildConfig
 from publisher.errors import ConfigError, PublisherError
 from publisher.readers import reader_suffixes
+from publisher.settings import PATH_KEYS, Layer, environment_layer, resolve, schema
 from publisher.speech.engines.base import Clip
 from publisher.speech.synthesis import Job, speak_batch
-from publisher.structure.topics import ChapterOptions
 from publisher.version import __version__
 
 REPORT = "batch-report.json"
-_TEXT = {"title", "author", "language", "engine", "voice", "audio_profile"}
-_PATHS = {"cover", "lexicon"}
-_FLAGS = {"audio", "daisy", "m4b", "single_mp3", "epub_audio"}
-_NUMBERS = {"bitrate"}
-OPTIONS = _TEXT | _PATHS | _FLAGS | _NUMBERS | {"chapters"}
+# The catalogue's columns before settings had sections: still read, as these keys.
+CATALOGUE_ALIASES = {
+    "title": "input.title",
+    "author": "input.author",
+    "language": "input.language",
+    "cover": "input.cover",
+    "lexicon": "input.lexicon",
+    "engine": "narration.engine",
+    "voice": "narration.voice",
+    "audio_profile": "audio.profile",
+    "bitrate": "audio.bitrate",
+    "chapters": "structure.chapters",
+    "audio": "narration.enabled",
+    "daisy": "outputs.daisy",
+    "m4b": "outputs.m4b",
+    "single_mp3": "outputs.single_mp3",
+    "epub_audio": "epub.audio",
+}
+# One book is one task: its own narration on one process, the cluster's cores shared
+# between books (a book's sentences still spread over the cluster through the backend).
+BATCH_DEFAULTS = Layer("default", "publisher batch", {"narration.jobs": 1}, Path.cwd())
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One book of the catalogue: its manuscript and the options `publisher build` takes."""
+    """One book of the catalogue: its manuscript and its row's settings."""
 
     manuscript: Path
-    options: dict[str, Any] = field(default_factory=dict)
+    row: Layer | None = None
 
-    def config(self, output_dir: Path, cache_dir: Path | str | None) -> BuildConfig:
-        options = dict(self.options)
-        chapters = options.pop("chapters", None)
-        config = BuildConfig(self.manuscript, output_dir, cache_dir=cache_dir, jobs=1, **options)
-        return replace(config, chapters=ChapterOptions(chapters)) if chapters else config
+    def config(self, output_dir: Path, values: Mapping[str, object] | None = None) -> BuildConfig:
+        """The book's build: batch's defaults < book.toml < its row < environment < ``values``."""
+        layers = tuple(x for x in (self.row, environment_layer()) if x is not None)
+        return BuildConfig(
+            self.manuscript,
+            output_dir,
+            dict(values or {}),
+            layers=layers,
+            defaults=(BATCH_DEFAULTS,),
+        )
 
-    def key(self) -> str:
-        """Changes whenever the book would build differently: its text, side files, options
-        or the publisher itself."""
+    def key(self, values: Mapping[str, object] | None = None) -> str:
+        """Changes whenever the book would build differently: its text, side files,
+        settings or the publisher itself."""
+        resolved = self.config(Path(), values).resolved
         digest = hashlib.sha256(__version__.encode())
         folder = self.manuscript.parent
         sources = [self.manuscript, folder / "book.toml", folder / "lexicon.pls"]
-        sources += [Path(self.options[p]) for p in _PATHS if p in self.options]
+        sources += [Path(str(resolved.values[k])) for k in PATH_KEYS if resolved.values[k]]
         for source in sources:
             digest.update(source.name.encode() + b"\0")
             if source.is_file():
                 digest.update(hashlib.sha256(source.read_bytes()).digest())
-        digest.update(json.dumps(self.options, sort_keys=True, default=str).encode())
+        shaping = {k: v for k, v in resolved.values.items() if schema()[k].spec.shapes}
+        digest.update(json.dumps(shaping, sort_keys=True, default=str).encode())
         return digest.hexdigest()
 
 
@@ -150,55 +173,35 @@ def _entry(catalogue: Path, line: int, row: dict[str, Any]) -> Entry:
     manuscript = row.pop("manuscript", None)
     if not manuscript:
         raise ConfigError(f"{where}: no manuscript")
-    unknown = sorted(set(row) - OPTIONS)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown option {unknown[0]!r} (known: {', '.join(sorted(OPTIONS))})"
-        )
-    options: dict[str, Any] = {}
-    for name, value in row.items():
-        if name in _FLAGS:
-            options[name] = _flag(value, where, name)
-        elif name in _NUMBERS:
-            try:
-                options[name] = int(value)
-            except ValueError:
-                raise ConfigError(f"{where}: {name} must be a number") from None
-        elif name in _PATHS:
-            options[name] = str((catalogue.parent / str(value)).resolve())
-        else:
-            options[name] = str(value)
-    return Entry((catalogue.parent / str(manuscript)).resolve(), options)
-
-
-def _flag(value: object, where: str, name: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"yes", "true", "1", "on"}:
-        return True
-    if text in {"no", "false", "0", "off"}:
-        return False
-    raise ConfigError(f"{where}: {name} must be yes or no, not {value!r}")
+    values = {CATALOGUE_ALIASES.get(k.strip().lower(), k): v for k, v in row.items()}
+    layer = Layer("catalogue", where, values, catalogue.parent)
+    resolve([layer])  # every row's mistakes before any book is built
+    return Entry((catalogue.parent / str(manuscript)).resolve(), layer)
 
 
 # --- running it -------------------------------------------------------------------------
 
 
 def build_entry(
-    entry: Entry, output_dir: Path, cache_dir: Path | str | None, previous: tuple[str, str] | None
+    entry: Entry,
+    output_dir: Path,
+    values: Mapping[str, object],
+    previous: tuple[str, str] | None,
 ) -> Outcome:
     """One book, on whichever worker Dask chose: skipped if up to date, else built."""
     from publisher.pipeline import publish  # imported on the worker, not in the driver
 
     started = time.perf_counter()
     name = str(entry.manuscript)
-    key = entry.key()
+    try:
+        key = entry.key(values)
+    except PublisherError as exc:
+        return Outcome(name, "failed", None, 0.0, time.perf_counter() - started, str(exc))
     folder, built_key = previous or ("", "")
     if folder and built_key == key and (Path(folder) / "report.json").is_file():
         return Outcome(name, "skipped", folder, _audio_s(Path(folder)), 0.0, key=key)
     try:
-        config = entry.config(output_dir, cache_dir)
+        config = entry.config(output_dir, values)
         report = publish(config, backend=_on_the_cluster)
     except PublisherError as exc:
         return Outcome(name, "failed", None, 0.0, time.perf_counter() - started, str(exc), key)
@@ -236,7 +239,7 @@ def _on_the_cluster(
 def run_batch(
     entries: list[Entry],
     output_dir: Path,
-    cache_dir: Path | str | None,
+    values: Mapping[str, object] | None = None,
     scheduler: str | None = None,
     workers: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
@@ -277,7 +280,7 @@ def run_batch(
                 build_entry,
                 entry,
                 output_dir,
-                cache_dir,
+                dict(values or {}),
                 known.get(str(entry.manuscript)),  # only its own line of the last report
                 pure=False,
             )

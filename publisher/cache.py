@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from publisher.errors import PublisherError
+from publisher.errors import CacheError
 from publisher.files import write_whole
 from publisher.model import ChapterTimeline, Group, TimedItem
 from publisher.speech.engines.base import Clip
@@ -39,10 +39,6 @@ _CLIP_MAGIC = b"PUBCLIP1"
 # language identifier's model unpacked (readers/language), in the local cache only.
 _KINDS = ("sentences", "chapters", "books", "voices", "models")
 _ENTRY_SUFFIXES = (".pcm", ".json", ".sha256", ".voice", ".npz")  # each entry has one
-
-
-class CacheError(PublisherError):
-    """The cache folder cannot be used."""
 
 
 def machine_cache_dir(kind: str) -> Path:

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
-from mutagen.mp4 import MP4
 
 from publisher.audio.loudness import PROFILES, AudioProfile, Loudness, measure_file
 from publisher.errors import InputError
@@ -40,24 +38,23 @@ class Finding:
 
 
 def check_book(folder: Path) -> list[Finding]:
+    """Every output the book's report.json lists, checked by that output."""
+    from publisher.outputs import find_output
+    from publisher.outputs.base import Written
+
     report = _report(folder)
-    findings: list[Finding] = []
-    if report.get("engine") is None:
-        return [*findings, *_epubcheck(folder / report["epub"])]
+    outputs = report.get("outputs")
+    if not isinstance(outputs, dict):
+        raise InputError(f"{folder}/report.json lists no outputs: rebuild the book")
     profile = PROFILES[report.get("audio_profile") or "speech"]
-    starts: dict[str, list[float]] = {}
-    chapters = report["chapters"]
-    audio = [c for c in chapters if c.get("audio")]
-    elapsed = 0.0
-    timeline = []
-    for chapter in audio:
-        timeline.append((chapter["title"], elapsed))
-        elapsed += chapter["duration_s"]
-        findings += _chapter_file(folder / chapter["audio"], chapter["duration_s"], profile)
-    starts["report.json"] = [s for _, s in timeline]
-    titles = [t for t, _ in timeline]
-    findings += _navigation(folder, report, profile, titles, starts, elapsed)
-    findings += _epubcheck(folder / report["epub"])
+    narrated = [c for c in report["chapters"] if c.get("duration_s") is not None]
+    titles = [c["title"] for c in narrated]
+    starts = cumulative([c["duration_s"] for c in narrated])
+    total = sum(c["duration_s"] for c in narrated)
+    findings: list[Finding] = []
+    for name, files in outputs.items():
+        written = Written(folder, report, tuple(files), profile, titles, starts, total)
+        findings += find_output(name).check(written)
     return findings
 
 
@@ -74,24 +71,24 @@ def _report(folder: Path) -> dict[str, Any]:
     return report
 
 
-def _chapter_file(path: Path, duration_s: float, profile: AudioProfile) -> Iterator[Finding]:
+def chapter_file(path: Path, duration_s: float, profile: AudioProfile) -> Iterator[Finding]:
     name = path.name
     if not path.is_file():
         yield Finding(name, "exists", "missing", "present", False)
         return
-    info = _info(MP3(path))
-    yield _equal(name, "sample rate", info.sample_rate, profile.sample_rate, "Hz")
-    yield _equal(name, "bitrate", round(info.bitrate / 1000), profile.bitrate_kbps, "kbps")
+    info = audio_info(MP3(path))
+    yield equal(name, "sample rate", info.sample_rate, profile.sample_rate, "Hz")
+    yield equal(name, "bitrate", round(info.bitrate / 1000), profile.bitrate_kbps, "kbps")
     yield Finding(
         name, "constant bitrate", _mode(info), "CBR", info.bitrate_mode == BitrateMode.CBR
     )
-    yield _near(name, "length", info.length, duration_s, TOLERANCE_S, "s")
-    yield from _levels(name, measure_file(path, info.sample_rate), profile)
+    yield near(name, "length", info.length, duration_s, TOLERANCE_S, "s")
+    yield from levels(name, measure_file(path, info.sample_rate), profile)
 
 
-def _levels(name: str, level: Loudness, profile: AudioProfile) -> Iterator[Finding]:
+def levels(name: str, level: Loudness, profile: AudioProfile) -> Iterator[Finding]:
     if profile.loudness_lufs is not None:
-        yield _near(
+        yield near(
             name,
             "integrated loudness",
             level.integrated_lufs,
@@ -99,9 +96,9 @@ def _levels(name: str, level: Loudness, profile: AudioProfile) -> Iterator[Findi
             LOUDNESS_TOLERANCE_LU,
             "LUFS",
         )
-        yield _at_most(name, "true peak", level.true_peak_db, profile.peak_db, "dBTP")
+        yield at_most(name, "true peak", level.true_peak_db, profile.peak_db, "dBTP")
     else:
-        yield _at_most(name, "peak", level.sample_peak_db, profile.peak_db, "dBFS")
+        yield at_most(name, "peak", level.sample_peak_db, profile.peak_db, "dBFS")
     if profile.rms_range is not None:
         low, high = profile.rms_range
         ok = low <= level.rms_db <= high
@@ -109,7 +106,7 @@ def _levels(name: str, level: Loudness, profile: AudioProfile) -> Iterator[Findi
     else:
         yield Finding(name, "RMS", f"{level.rms_db:.1f} dB", "(for information)", True)
     if profile.noise_floor_db is not None:
-        yield _at_most(name, "noise floor", level.noise_floor_db, profile.noise_floor_db, "dB")
+        yield at_most(name, "noise floor", level.noise_floor_db, profile.noise_floor_db, "dB")
     for label, value, bounds in (
         ("head room tone", level.head_s, profile.head_s),
         ("tail room tone", level.tail_s, profile.tail_s),
@@ -119,78 +116,7 @@ def _levels(name: str, level: Loudness, profile: AudioProfile) -> Iterator[Findi
             yield Finding(name, label, f"{value:.2f} s", f"{bounds[0]:g} to {bounds[1]:g} s", ok)
 
 
-def _navigation(
-    folder: Path,
-    report: dict[str, Any],
-    profile: AudioProfile,
-    titles: list[str],
-    starts: dict[str, list[float]],
-    total_s: float,
-) -> Iterator[Finding]:
-    reference = starts["report.json"]
-    if report.get("playlist"):
-        playlist = (folder / report["playlist"]).read_text(encoding="utf-8")
-        lengths = [
-            float(line.split(":", 1)[1].split(",", 1)[0])
-            for line in playlist.splitlines()
-            if line.startswith("#EXTINF:")
-        ]
-        # M3U lengths are whole seconds: each track within one, not their running sum.
-        durations = [b - a for a, b in zip(reference, [*reference[1:], total_s], strict=True)]
-        yield _agree(report["playlist"], "track lengths", lengths, durations, tolerance=1.0)
-    if report.get("manifest"):
-        manifest = json.loads((folder / report["manifest"]).read_text(encoding="utf-8"))
-        lengths = [float(item["duration"]) for item in manifest.get("readingOrder", [])]
-        yield _agree("manifest.json", "reading order lengths", _cumulative(lengths), reference)
-    if report.get("chapters_json"):
-        chapters = json.loads((folder / report["chapters_json"]).read_text(encoding="utf-8"))
-        listed = chapters.get("chapters", [])
-        yield _agree("chapters.json", "chapter starts", [c["startTime"] for c in listed], reference)
-        yield _titles("chapters.json", [c.get("title", "") for c in listed], titles)
-    yield from _m4b_parts(folder, report.get("m4b") or [], titles, reference, total_s, profile)
-    if report.get("single_mp3"):
-        name = report["single_mp3"]
-        frames = sorted(ID3(folder / name).getall("CHAP"), key=lambda f: f.start_time)
-        yield _agree(name, "ID3 chapter marks", [f.start_time / 1000 for f in frames], reference)
-        yield _titles(name, [f.sub_frames["TIT2"].text[0] for f in frames], titles)
-        yield _near(name, "length", _info(MP3(folder / name)).length, total_s, TOLERANCE_S, "s")
-        rate = _info(MP3(folder / name)).sample_rate
-        yield from _levels(name, measure_file(folder / name, rate), profile)
-
-
-def _m4b_parts(
-    folder: Path,
-    names: list[str],
-    titles: list[str],
-    reference: list[float],
-    total_s: float,
-    profile: AudioProfile,
-) -> Iterator[Finding]:
-    """The M4B, or its parts in order: each part holds the next chapters of the book, its
-    marks counted from its own start."""
-    ends = [*reference[1:], total_s]
-    first = 0
-    for name in names:
-        if not (folder / name).is_file():
-            yield Finding(name, "exists", "missing", "present", False)
-            continue
-        m4b = MP4(folder / name)
-        info = _info(m4b)
-        marks = list(m4b.chapters or [])
-        last = first + len(marks)
-        offset = reference[first] if first < len(reference) else 0.0
-        expected = [start - offset for start in reference[first:last]]
-        yield _agree(name, "chapter marks", [m.start for m in marks], expected)
-        yield _titles(name, [m.title for m in marks], titles[first:last])
-        length = ends[last - 1] - offset if marks and last <= len(ends) else 0.0
-        yield _near(name, "length", info.length, length, TOLERANCE_S, "s")
-        yield from _levels(name, measure_file(folder / name, info.sample_rate), profile)
-        first = last
-    if names and first != len(reference):
-        yield Finding("M4B", "chapters", f"{first} in all parts", f"{len(reference)}", False)
-
-
-def _epubcheck(epub: Path) -> Iterator[Finding]:
+def epubcheck(epub: Path) -> Iterator[Finding]:
     try:
         from importlib.resources import files
 
@@ -226,13 +152,14 @@ def _mode(info: Any) -> str:
     return str(info.bitrate_mode).rsplit(".", 1)[-1]
 
 
-def _info(audio: Any) -> Any:
+def audio_info(audio: Any) -> Any:
     if audio.info is None:
         raise InputError(f"{audio.filename} is not audio that can be read")
     return audio.info
 
 
-def _cumulative(lengths: list[float]) -> list[float]:
+def cumulative(lengths: list[float]) -> list[float]:
+    """Each length's start: the sum of the lengths before it."""
     starts, elapsed = [], 0.0
     for length in lengths:
         starts.append(elapsed)
@@ -240,7 +167,7 @@ def _cumulative(lengths: list[float]) -> list[float]:
     return starts
 
 
-def _agree(
+def agree(
     subject: str,
     check: str,
     found: list[float],
@@ -259,17 +186,17 @@ def _agree(
     )
 
 
-def _titles(subject: str, found: list[str], reference: list[str]) -> Finding:
+def titles_agree(subject: str, found: list[str], reference: list[str]) -> Finding:
     same = found == reference
     measured = "same as the book" if same else f"{found[:3]}..."
     return Finding(subject, "chapter titles", measured, "the book's chapter titles", same)
 
 
-def _equal(subject: str, check: str, value: object, expected: object, unit: str) -> Finding:
+def equal(subject: str, check: str, value: object, expected: object, unit: str) -> Finding:
     return Finding(subject, check, f"{value} {unit}", f"{expected} {unit}", value == expected)
 
 
-def _near(
+def near(
     subject: str, check: str, value: float, expected: float, tolerance: float, unit: str
 ) -> Finding:
     ok = abs(value - expected) <= tolerance
@@ -278,5 +205,5 @@ def _near(
     )
 
 
-def _at_most(subject: str, check: str, value: float, limit: float, unit: str) -> Finding:
+def at_most(subject: str, check: str, value: float, limit: float, unit: str) -> Finding:
     return Finding(subject, check, f"{value:.1f} {unit}", f"<= {limit:g} {unit}", value <= limit)

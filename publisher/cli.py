@@ -7,39 +7,35 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import click
 from click.decorators import FC
 
-from publisher.audio.encode import ALL_BITRATES
-from publisher.audio.loudness import PROFILE_NAMES, PROFILES, ProfileName
 from publisher.batch import REPORT, Outcome, read_catalogue, run_batch
 from publisher.cache import SentenceCache, default_cache_dir
 from publisher.check import check_book
 from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import ConfigError, PublisherError
-from publisher.formats.overlays import GRANULARITIES, Granularity
-from publisher.metadata import normalise_language
-from publisher.model import NOTE_PLACEMENTS, NotePlacement, Pauses
+from publisher.metadata import BUILD_TABLE, normalise_language
 from publisher.narration import Progress
 from publisher.pipeline import publish
 from publisher.progress import ProgressBar
+from publisher.readers import reader_suffixes
+from publisher.settings import (
+    DEFAULT,
+    Layer,
+    Resolved,
+    environment_layer,
+    parse_assignment,
+    schema,
+    sections,
+    toml_value,
+)
 from publisher.speech.engines import engine_names, load_engine
 from publisher.speech.lexicon import load_lexicon
 from publisher.speech.normalize import Normalizer
-from publisher.speech.script import CODE_READINGS, CodeReading, Reading
-from publisher.structure.topics import (
-    CHAPTER_MODES,
-    DEFAULT_MIN_WORDS,
-    ChapterMode,
-    ChapterOptions,
-)
 from publisher.version import __version__
-
-_PAUSES = Pauses()
-_MS = click.IntRange(0, 60_000)
 
 
 class _Presenter(logging.Handler):
@@ -104,24 +100,6 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def _cache_location(value: str | None) -> Path | str | None:
-    """A folder, or an fsspec URL such as s3://bucket/cache that a cluster's workers share."""
-    if value is None:
-        return None
-    return value if "://" in value else Path(value)
-
-
-def _pause_option(kind: str, where: str) -> Callable[[FC], FC]:
-    """--KIND-pause, in ms, defaulting to the Pauses the library uses."""
-    return click.option(
-        f"--{kind}-pause",
-        type=_MS,
-        default=getattr(_PAUSES, kind),
-        show_default=True,
-        help=f"Silence {where}, in ms.",
-    )
-
-
 def _output_dir_option(receives: str) -> Callable[[FC], FC]:
     """-o/--output-dir, the folder that ``receives`` what a command writes."""
     return click.option(
@@ -137,7 +115,6 @@ def _output_dir_option(receives: str) -> Callable[[FC], FC]:
 _CACHE_DIR = click.option(
     "--cache-dir",
     metavar="DIR|URL",
-    callback=lambda _ctx, _param, value: _cache_location(value),
     help="Sentence cache: a folder, or a URL (s3://...) that every worker of a cluster "
     "reaches. [default: $PUBLISHER_CACHE_DIR, else ~/.cache/publisher]",
 )
@@ -162,180 +139,145 @@ def main(verbose: bool) -> None:
     logger.propagate = False
 
 
+# The common options of `build` (and `settings`): option name -> the setting it sets.
+_COMMON_KEYS = {
+    "title": "input.title",
+    "author": "input.author",
+    "language": "input.language",
+    "cover": "input.cover",
+    "lexicon": "input.lexicon",
+    "in_place": "input.in_place",
+    "engine": "narration.engine",
+    "voice": "narration.voice",
+    "chapter_mode": "structure.chapters",
+    "audio_profile": "audio.profile",
+    "jobs": "narration.jobs",
+    "cache_dir": "narration.cache",
+}
+
+# Options from before settings had sections: each still works, says once what replaced it.
+# (option, its parameter name, the setting, the value a flag sets or None for the option's)
+_DEPRECATED: tuple[tuple[str, str, str, object], ...] = (
+    ("--bitrate", "old_bitrate", "audio.bitrate", None),
+    ("--sentence-pause", "old_sentence_pause", "narration.sentence_pause", None),
+    ("--paragraph-pause", "old_paragraph_pause", "narration.paragraph_pause", None),
+    ("--scene-pause", "old_scene_pause", "narration.scene_pause", None),
+    ("--heading-pause", "old_heading_pause", "narration.heading_pause", None),
+    ("--min-chapter-words", "old_min_chapter_words", "structure.min_chapter_words", None),
+    ("--max-chapter-words", "old_max_chapter_words", "structure.max_chapter_words", None),
+    ("--notes", "old_notes", "structure.notes", None),
+    ("--code", "old_code", "narration.code", None),
+    ("--overlay-granularity", "old_overlay_granularity", "epub.overlay_granularity", None),
+    ("--split-hours", "old_split_hours", "m4b.split_hours", None),
+    ("--figures", "old_figures", "narration.figures", True),
+    ("--no-figures", "old_no_figures", "narration.figures", False),
+    ("--no-epub-audio", "old_no_epub_audio", "epub.audio", False),
+    ("--daisy", "old_daisy", "outputs.daisy", True),
+    ("--no-daisy", "old_no_daisy", "outputs.daisy", False),
+    ("--no-m4b", "old_no_m4b", "outputs.m4b", False),
+    ("--single-mp3", "old_single_mp3", "outputs.single_mp3", True),
+)
+_warned: set[str] = set()
+
+
+def _deprecated_options(command: FC) -> FC:
+    for option, name, _key, value in reversed(_DEPRECATED):
+        flag = value is not None
+        command = click.option(option, name, hidden=True, is_flag=flag, default=None)(command)
+    return command
+
+
+def _deprecated_values(given: dict[str, object]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for option, name, key, value in _DEPRECATED:
+        if given.get(name) in (None, False):
+            continue
+        chosen = value if value is not None else given[name]
+        shown = (
+            {True: "yes", False: "no"}.get(chosen, chosen) if isinstance(chosen, bool) else chosen
+        )
+        if option not in _warned:
+            _warned.add(option)
+            click.echo(f"warning: {option} is deprecated; use --set {key}={shown}", err=True)
+        values[key] = chosen
+    return values
+
+
+def _build_options(command: FC) -> FC:
+    """The options `build` and `settings` share: the dozen most used, and --set."""
+    decorators = [
+        _output_dir_option("OUTPUT_DIR/<slug>/"),
+        click.option("--title", help="Title, overriding the manuscript's metadata."),
+        click.option("--author", help="Author, overriding the manuscript's metadata."),
+        click.option("--language", help="BCP 47 language tag such as en, en-GB or fr."),
+        click.option("--cover", metavar="FILE", help="JPEG or PNG cover."),
+        click.option(
+            "--lexicon",
+            metavar="FILE",
+            help="PLS pronunciation lexicon. [default: lexicon.pls beside INPUT]",
+        ),
+        click.option(
+            "--in-place/--retypeset",
+            "in_place",
+            default=None,
+            help="An EPUB's own pages narrated, or its text published anew. "
+            "[default: in place for EPUB 3]",
+        ),
+        click.option("--engine", help=f"Speech engine: {', '.join(engine_names())}."),
+        click.option("--voice", help="Voice of the engine; `publisher voices` lists them."),
+        click.option(
+            "--chapters", "chapter_mode", metavar="MODE", help="auto, headings or topics."
+        ),
+        click.option("--audio-profile", metavar="NAME", help="speech, podcast or acx."),
+        click.option("--no-audio", is_flag=True, help="The text-only EPUB; no narration."),
+        click.option("-j", "--jobs", help="Narration processes. [default: every core]"),
+        _CACHE_DIR,
+        _NO_CACHE,
+        _SET,
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return _deprecated_options(command)
+
+
+_SET = click.option(
+    "--set",
+    "assignments",
+    metavar="KEY=VALUE",
+    multiple=True,
+    help="Any setting, e.g. --set outputs.single_mp3=yes; `publisher settings` lists them.",
+)
+
+
+def _command_line(options: dict[str, object]) -> dict[str, object]:
+    """The command line's layer of settings, in the order its parts win: deprecated
+    options, then the common ones, then --set."""
+    values = _deprecated_values(options)
+    for name, key in _COMMON_KEYS.items():
+        if options.get(name) is not None:
+            values[key] = options[name]
+    if options.get("no_audio"):
+        values["narration.enabled"] = False
+    if options.get("no_cache"):
+        values["narration.cache"] = "off"
+    assignments = options.get("assignments") or ()
+    assert isinstance(assignments, tuple)
+    for text in assignments:
+        key, value = parse_assignment(str(text))
+        values[key] = value
+    return values
+
+
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@_output_dir_option("OUTPUT_DIR/<slug>/")
-@click.option("--title", help="Title, overriding front matter, book.toml and the title block.")
-@click.option("--author", help="Author, overriding the manuscript's metadata.")
-@click.option("--language", help="BCP 47 language tag such as en, en-GB or fr.")
+@_build_options
 @click.option(
-    "--cover",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="JPEG or PNG cover for the EPUB, the MP3 tags and the audiobook manifest.",
+    "--show-settings", is_flag=True, help="Print every setting and where it came from; no build."
 )
-@click.option(
-    "--in-place/--retypeset",
-    "in_place",
-    default=None,
-    help="For an EPUB: keep its own pages, styles and pictures and add the narration to "
-    "them (in place), or publish its text anew like a manuscript (retypeset). "
-    "[default: in place for EPUB 3, retypeset for EPUB 2]",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(engine_names()),
-    help="Speech engine [default: piper; espeak for languages Piper has no voice for].",
-)
-@click.option("--voice", help="Voice of the engine; `publisher voices` lists them.")
-@click.option(
-    "--lexicon",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="PLS pronunciation lexicon [default: lexicon.pls beside INPUT, if any].",
-)
-@click.option(
-    "--bitrate",
-    type=click.Choice([str(b) for b in ALL_BITRATES]),
-    help="MP3 bitrate in kbps (constant bitrate, mono). [default: the audio profile's]",
-)
-@click.option(
-    "--audio-profile",
-    type=click.Choice(PROFILE_NAMES),
-    default="speech",
-    show_default=True,
-    help="Loudness and format: speech ("
-    + PROFILES["speech"].summary
-    + "), podcast ("
-    + PROFILES["podcast"].summary
-    + "), acx ("
-    + PROFILES["acx"].summary
-    + ").",
-)
-@_pause_option("sentence", "between sentences")
-@_pause_option("paragraph", "between paragraphs")
-@_pause_option("scene", "at a scene break")
-@_pause_option("heading", "after a chapter or section heading")
-@click.option(
-    "--chapters",
-    "chapter_mode",
-    type=click.Choice(CHAPTER_MODES),
-    default="auto",
-    show_default=True,
-    help="Chapters from headings, from topic shifts, or auto: headings when there are two or more.",
-)
-@click.option(
-    "--min-chapter-words",
-    type=click.IntRange(50),
-    help=f"Shortest chapter that topic segmentation makes. [default: {DEFAULT_MIN_WORDS}, "
-    "less for a short text]",
-)
-@click.option(
-    "--max-chapter-words",
-    type=click.IntRange(100),
-    default=ChapterOptions().max_words,
-    show_default=True,
-    help="Longest chapter that topic segmentation leaves whole.",
-)
-@click.option(
-    "--notes",
-    "note_placement",
-    type=click.Choice(NOTE_PLACEMENTS),
-    default="paragraph",
-    show_default=True,
-    help="Where notes are shown and read: after their paragraph, or at the chapter's end.",
-)
-@click.option(
-    "--figures/--no-figures",
-    default=True,
-    show_default=True,
-    help='Read figures\' descriptions aloud ("Figure: ...").',
-)
-@click.option(
-    "--code",
-    "code_reading",
-    type=click.Choice(CODE_READINGS),
-    default="auto",
-    show_default=True,
-    help="Code listings aloud: auto reads short ones and announces long ones.",
-)
-@click.option(
-    "--no-epub-audio",
-    "no_epub_audio",
-    is_flag=True,
-    help="Keep the narration out of the EPUB: a text-only EPUB, with the audio beside it.",
-)
-@click.option(
-    "--overlay-granularity",
-    type=click.Choice(GRANULARITIES),
-    default="sentence",
-    show_default=True,
-    help="What the EPUB's read-along highlight follows.",
-)
-@click.option(
-    "--no-audio",
-    "no_audio",
-    is_flag=True,
-    help="Build the text-only EPUB and report; no narration.",
-)
-@click.option(
-    "--daisy/--no-daisy",
-    default=True,
-    show_default=True,
-    help="A DAISY 2.02 talking book (daisy/ and <slug>-daisy.zip) for library players.",
-)
-@click.option("--no-m4b", is_flag=True, help="No one-file M4B audiobook.")
-@click.option(
-    "--single-mp3", is_flag=True, help="Also the whole book as one MP3 with ID3 chapter marks."
-)
-@click.option(
-    "--split-hours",
-    type=click.FloatRange(0.5, min_open=False),
-    help="Split the M4B into parts of at most this many hours, between chapters.",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1),
-    help="Narration processes, each with the voice loaded. [default: every usable core]",
-)
-@_CACHE_DIR
-@_NO_CACHE
-def build(
-    input_path: Path,
-    output_dir: Path,
-    title: str | None,
-    author: str | None,
-    language: str | None,
-    cover: Path | None,
-    in_place: bool | None,
-    engine: str | None,
-    voice: str | None,
-    lexicon: Path | None,
-    bitrate: str | None,
-    audio_profile: ProfileName,
-    sentence_pause: int,
-    paragraph_pause: int,
-    scene_pause: int,
-    heading_pause: int,
-    chapter_mode: ChapterMode,
-    min_chapter_words: int,
-    max_chapter_words: int,
-    note_placement: NotePlacement,
-    figures: bool,
-    code_reading: CodeReading,
-    no_epub_audio: bool,
-    overlay_granularity: Granularity,
-    no_audio: bool,
-    daisy: bool,
-    no_m4b: bool,
-    single_mp3: bool,
-    split_hours: float | None,
-    jobs: int | None,
-    cache_dir: Path | str | None,
-    no_cache: bool,
-) -> None:
+def build(input_path: Path, output_dir: Path, show_settings: bool, **options: object) -> None:
     """Build INPUT (.txt, .md, .html, .docx or .epub) into OUTPUT_DIR/<slug>/: a read-along
-    EPUB (text, narration and Media Overlays), one narrated MP3 per chapter, a playlist, an
-    audiobook manifest and report.json.
+    EPUB, one narrated MP3 per chapter, a playlist, an audiobook manifest, an M4B, a DAISY
+    talking book and report.json. Every setting is listed by `publisher settings`.
 
     The book replaces an earlier build only once it is complete.
 
@@ -343,45 +285,15 @@ def build(
     Examples:
       publisher build manuscript.md
       publisher build roman.txt --language fr --engine espeak -o books
-      publisher build manuscript.md --author "Ada Lane" --no-audio
+      publisher build manuscript.md --set outputs.daisy=no --set narration.scene_pause=3000
       publisher build library/book.epub --retypeset
     """
-    pauses = replace(
-        _PAUSES,
-        sentence=sentence_pause,
-        paragraph=paragraph_pause,
-        scene=scene_pause,
-        heading=heading_pause,
-    )
     config = BuildConfig(
-        input_path,
-        output_dir,
-        title=title,
-        author=author,
-        language=language,
-        cover=cover,
-        in_place=in_place,
-        audio=not no_audio,
-        epub_audio=not no_epub_audio,
-        chapters=replace(
-            _chapter_options(chapter_mode, min_chapter_words, max_chapter_words),
-            notes=note_placement,
-        ),
-        reading=Reading(figures, code_reading),
-        overlay_granularity=overlay_granularity,
-        engine=engine,
-        voice=voice,
-        lexicon=lexicon,
-        bitrate=int(bitrate) if bitrate else None,
-        audio_profile=audio_profile,
-        daisy=daisy,
-        m4b=not no_m4b,
-        single_mp3=single_mp3,
-        split_hours=split_hours,
-        pauses=pauses,
-        jobs=jobs,
-        cache_dir=None if no_cache else cache_dir or default_cache_dir(),
+        input_path, output_dir, _command_line(options), layers=(environment_layer(),)
     )
+    if show_settings:
+        _print_settings(config.resolved)
+        return
     bar = ProgressBar() if sys.stderr.isatty() else None
     interrupt = _Interrupt()
 
@@ -401,7 +313,7 @@ def build(
     listening = f", {_clock(report.duration_s)} of audio" if report.duration_s else ""
     narration = report.narration
     cached = ""
-    if narration is not None and config.cache_dir is not None:
+    if narration is not None and report.cache_enabled:
         spoken = narration.cache_hits + narration.cache_misses
         cached = f", {narration.cache_hits:,} of {spoken:,} sentences from the cache"
     click.echo(
@@ -409,6 +321,64 @@ def build(
         f"{report.book.words:,} words{listening}, built in {report.timings['total']:.1f} s"
         f"{cached}"
     )
+
+
+@main.command()
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--catalogue",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Also the row of this batch catalogue that lists INPUT.",
+)
+@_build_options
+def settings(
+    input_path: Path | None, catalogue: Path | None, output_dir: Path, **options: object
+) -> None:
+    """Print every setting: its value for INPUT (with its book.toml, a catalogue row, the
+    environment and these options), where that value came from, its default and its help.
+
+    Values are merged in this order, each winning over the ones before: the default,
+    the book's book.toml ([build] table), its catalogue row, environment variables, the
+    command line. The output is valid TOML: a [build] table for a book.toml.
+
+    \b
+    Examples:
+      publisher settings
+      publisher settings book/manuscript.md --catalogue books.csv --set narration.jobs=2
+    """
+    del output_dir
+    layers = []
+    if catalogue is not None:
+        if input_path is None:
+            raise ConfigError("--catalogue needs the INPUT whose row to show")
+        layers.append(_catalogue_row(catalogue, input_path))
+    layers.append(environment_layer())
+    manuscript = input_path or Path.cwd() / "-"
+    config = BuildConfig(manuscript, DEFAULT_OUTPUT, _command_line(options), layers=tuple(layers))
+    _print_settings(config.resolved)
+
+
+def _catalogue_row(catalogue: Path, manuscript: Path) -> Layer:
+    wanted = manuscript.resolve()
+    for entry in read_catalogue(catalogue):
+        if entry.manuscript == wanted:
+            return entry.row or Layer("catalogue", str(catalogue), {}, catalogue.parent)
+    raise ConfigError(f"{catalogue} does not list {manuscript}")
+
+
+def _print_settings(resolved: Resolved) -> None:
+    for section, _kind, summary in sections():
+        click.echo(f"[{BUILD_TABLE}.{section}]  # {summary}")
+        for key in (k for k in schema().values() if k.section == section):
+            value = resolved.values[key.key]
+            origin = resolved.origin(key.key)
+            default = toml_value(key.default, key.spec)
+            said = f"from {origin}" if origin != DEFAULT else "default"
+            if origin != DEFAULT:
+                said += f"; default {default}"
+            click.echo(f"# {key.spec.help} [{key.spec.kind}]")
+            click.echo(f"{key.name} = {toml_value(value, key.spec)}  # {said}")
+        click.echo()
 
 
 @main.command()
@@ -423,18 +393,18 @@ def build(
 )
 @_CACHE_DIR
 @_NO_CACHE
+@_SET
 def batch(
     catalogue: Path,
     output_dir: Path,
     scheduler: str | None,
     workers: int | None,
-    cache_dir: Path | str | None,
-    no_cache: bool,
+    **options: object,
 ) -> None:
     """Build every book of CATALOGUE: a folder of manuscripts, or a .csv or .jsonl file
-    with a `manuscript` column (a path relative to the file) and any of the build options
-    title, author, language, cover, lexicon, engine, voice, audio_profile, bitrate,
-    chapters, audio, daisy, m4b, single_mp3, epub_audio.
+    with a `manuscript` column (a path relative to the file) and any setting as a column
+    (`narration.voice`, `outputs.daisy`...; `publisher settings` lists them). A row's
+    settings win over the book's book.toml; the environment and --set win over both.
 
     Each book builds exactly as `publisher build` builds it alone. A book that fails is
     reported and the rest go on; books unchanged since the last batch are skipped. Prints
@@ -448,9 +418,10 @@ def batch(
     """
     entries = read_catalogue(catalogue)
     if not entries:
-        raise ConfigError(f"{catalogue} lists no manuscripts (.md, .markdown or .txt)")
-    cache = None if no_cache else cache_dir or default_cache_dir()
-    report = run_batch(entries, output_dir, cache, scheduler, workers, _print_outcome)
+        suffixes = ", ".join(sorted(reader_suffixes()))
+        raise ConfigError(f"{catalogue} lists no manuscripts ({suffixes})")
+    values = _command_line(options)
+    report = run_batch(entries, output_dir, values, scheduler, workers, _print_outcome)
     rows = [
         ("built", f"{report.count('built')}"),
         ("up to date", f"{report.count('skipped')}"),
@@ -520,9 +491,9 @@ def cache() -> None:
 
 @cache.command()
 @_CACHE_DIR
-def info(cache_dir: Path | str | None) -> None:
+def info(cache_dir: str | None) -> None:
     """Show where the cache is and how much it holds."""
-    store = SentenceCache(cache_dir or default_cache_dir())
+    store = _store(cache_dir)
     click.echo(f"cache: {store.root}")
     for kind, usage in store.usage().items():
         click.echo(f"{kind}: {usage.entries:,} ({_size(usage.bytes)})")
@@ -530,11 +501,17 @@ def info(cache_dir: Path | str | None) -> None:
 
 @cache.command()
 @_CACHE_DIR
-def clear(cache_dir: Path | str | None) -> None:
+def clear(cache_dir: str | None) -> None:
     """Delete everything in the cache."""
-    store = SentenceCache(cache_dir or default_cache_dir())
+    store = _store(cache_dir)
     freed = store.clear()
     click.echo(f"cleared {store.root}: {freed.entries:,} entries, {_size(freed.bytes)}")
+
+
+def _store(location: str | None) -> SentenceCache:
+    if location is None:
+        return SentenceCache(default_cache_dir())
+    return SentenceCache(location if "://" in location else Path(location))
 
 
 def _size(count: int) -> str:
@@ -561,8 +538,8 @@ def voices(engine: str | None) -> None:
         loaded = load_engine(name)
         problem = loaded.problem()
         state = "usable" if problem is None else f"not usable: {problem}"
-        if name == "gtts" and problem is None:
-            state = "usable when online; sends the text to Google"
+        if loaded.online and problem is None:
+            state = "usable when online; sends the text to its service"
         click.echo(f"{name}: {loaded.label} [{state}]")
         if problem is None:
             for found in loaded.voices():
@@ -599,14 +576,6 @@ def normalize(text: str | None, language: str, lexicon: Path | None) -> None:
     )
     for line in source.splitlines() or [""]:
         click.echo(say(line))
-
-
-def _chapter_options(mode: ChapterMode, min_words: int | None, max_words: int) -> ChapterOptions:
-    if (min_words or DEFAULT_MIN_WORDS) >= max_words:
-        raise click.BadParameter(
-            "must be larger than --min-chapter-words", param_hint="--max-chapter-words"
-        )
-    return ChapterOptions(mode, min_words, max_words)
 
 
 def _clock(seconds: float) -> str:

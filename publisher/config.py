@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from publisher.audio.encode import bitrates_at
-from publisher.audio.loudness import PROFILES, AudioProfile, ProfileName
+from publisher.audio.loudness import PROFILES, AudioProfile
+from publisher.cache import default_cache_dir
 from publisher.errors import ConfigError
-from publisher.formats.overlays import Granularity
-from publisher.metadata import normalise_language
-from publisher.model import Pauses
+from publisher.settings import Layer, Resolved, Settings, default_layers, resolve
 from publisher.speech.script import Reading
 from publisher.speech.synthesis import usable_cores
 from publisher.structure.topics import ChapterOptions
@@ -22,39 +23,31 @@ DEFAULT_OUTPUT = Path("output")
 
 @dataclass(frozen=True)
 class BuildConfig:
-    """One build. ``title``, ``author`` and ``language`` override the manuscript's metadata."""
+    """One build: the manuscript, where the book goes, and its settings.
+
+    ``values`` are the caller's settings (``{"narration.engine": "espeak"}``); they count
+    as the command line's and win over every other layer. ``layers`` are those between
+    the book's own book.toml and them: a catalogue row, the environment."""
 
     input: Path
     output_dir: Path = DEFAULT_OUTPUT
-    title: str | None = None
-    author: str | None = None
-    language: str | None = None
-    cover: Path | None = None
-    lexicon: Path | None = None  # None: lexicon.pls beside the manuscript, if there is one
-    # An EPUB's own pages narrated in place (None: for EPUB 3 input) or re-typeset.
-    in_place: bool | None = None
-    audio: bool = True
-    epub_audio: bool = True  # narration and Media Overlays inside the EPUB
-    overlay_granularity: Granularity = "sentence"
-    chapters: ChapterOptions = field(default_factory=ChapterOptions)
-    engine: str | None = None  # None: Piper, or eSpeak NG for languages Piper lacks
-    voice: str | None = None
-    audio_profile: ProfileName = "speech"
-    bitrate: int | None = None  # None: the profile's
-    pauses: Pauses = field(default_factory=Pauses)
-    reading: Reading = field(default_factory=Reading)  # figures and code read aloud or not
-    daisy: bool = True  # the DAISY 2.02 talking book, and its zip
-    m4b: bool = True  # the one-file audiobook
-    single_mp3: bool = False  # and the whole book as one MP3 with ID3 chapters
-    split_hours: float | None = None  # M4B parts no longer than this, split between chapters
-    jobs: int | None = None  # narration processes; None: every usable core
-    # The sentence cache: a folder or an fsspec URL; None: none (the CLI uses one).
-    cache_dir: Path | str | None = None
+    values: Mapping[str, object] = field(default_factory=dict)
     # Fixed for reproducible builds; by default SOURCE_DATE_EPOCH, else the build time.
-    modified: dt.datetime | None = field(default=None)
+    modified: dt.datetime | None = None
+    layers: tuple[Layer, ...] = ()
+    defaults: tuple[Layer, ...] = ()  # below the book's own: what `publisher batch` assumes
+
+    @cached_property
+    def resolved(self) -> Resolved:
+        caller = Layer("command line", "command line", self.values, Path.cwd())
+        return resolve([*self.defaults, *default_layers(self.input), *self.layers, caller])
+
+    @property
+    def settings(self) -> Settings:
+        return self.resolved.settings
 
     def profile(self) -> AudioProfile:
-        profile = PROFILES[self.audio_profile]
+        profile = PROFILES[self.settings.audio.profile]
         bitrate = self.bitrate_kbps()
         if profile.name == "acx" and bitrate != profile.bitrate_kbps:
             raise ConfigError(f"ACX requires {profile.bitrate_kbps} kbps MP3s, not {bitrate}")
@@ -66,20 +59,42 @@ class BuildConfig:
         return profile
 
     def bitrate_kbps(self) -> int:
-        return self.bitrate or PROFILES[self.audio_profile].bitrate_kbps
+        audio = self.settings.audio
+        return audio.bitrate or PROFILES[audio.profile].bitrate_kbps
 
     def processes(self) -> int:
-        if self.jobs is not None and self.jobs < 1:
-            raise ConfigError(f"--jobs must be 1 or more, not {self.jobs}")
-        return self.jobs or usable_cores()
+        return self.settings.narration.jobs or usable_cores()
+
+    def cache_location(self) -> Path | str | None:
+        """The sentence cache: a folder or an fsspec URL, or None for none."""
+        chosen = self.settings.narration.cache
+        if chosen is None:
+            return default_cache_dir()
+        if chosen == "off":
+            return None
+        return chosen if "://" in chosen else Path(chosen)
+
+    def chapter_options(self, titles: tuple[str, ...] = ()) -> ChapterOptions:
+        structure = self.settings.structure
+        return ChapterOptions(
+            structure.chapters,
+            structure.min_chapter_words,
+            structure.max_chapter_words,
+            titles,
+            structure.notes,
+        )
+
+    def reading(self) -> Reading:
+        narration = self.settings.narration
+        return Reading(narration.figures, narration.code)
 
     def overrides(self) -> dict[str, str | None]:
-        language = normalise_language(self.language, "--language") if self.language else None
+        given = self.settings.input
         return {
-            "title": _clean(self.title, "--title"),
-            "author": _clean(self.author, "--author"),
-            "language": language,
-            "cover": str(self.cover.resolve()) if self.cover else None,
+            "title": given.title,
+            "author": given.author,
+            "language": given.language,
+            "cover": str(given.cover) if given.cover else None,
         }
 
     def modified_time(self, manuscript_date: str | None = None) -> dt.datetime:
@@ -106,12 +121,3 @@ def _date(value: str | None) -> dt.datetime | None:
     except ValueError:
         return None
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-
-
-def _clean(value: str | None, option: str) -> str | None:
-    if value is None:
-        return None
-    value = " ".join(value.split())
-    if not value:
-        raise ConfigError(f"{option} must not be empty")
-    return value

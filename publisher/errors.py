@@ -23,3 +23,7 @@ class EngineError(PublisherError):
 
 class OutputError(PublisherError):
     """The publication could not be written or moved into place."""
+
+
+class CacheError(PublisherError):
+    """The sentence cache cannot be used: unreachable, unwritable, or damaged."""

@@ -40,6 +40,7 @@ ALIASES = {
     "isbn": "identifier",
 }
 BOOK_TOML = "book.toml"
+BUILD_TABLE = "build"
 CHAPTER_TITLES = "chapter_titles"
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -117,6 +118,8 @@ def _book_table(manuscript: Path) -> tuple[Path, dict[str, Any], str]:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    # [build] holds the book's settings (publisher.settings), not its metadata.
+    data.pop(BUILD_TABLE, None)
     table = data["book"] if isinstance(data.get("book"), dict) else data
     return path, table, source
 

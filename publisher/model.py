@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, assert_never, get_args
 
+from publisher.errors import ConfigError
+
 if TYPE_CHECKING:
     from publisher.speech.lexicon import Entry
 
@@ -622,7 +624,7 @@ class Pauses:
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
             if not 0 <= value <= 60_000:
-                raise ValueError(f"{name} pause must be 0 to 60000 ms, not {value}")
+                raise ConfigError(f"the {name} pause must be 0 to 60000 ms, not {value}")
 
 
 @dataclass(frozen=True)

@@ -63,15 +63,16 @@ class AudioSettings:
     say: Normalizer
     profile: AudioProfile = PROFILES["speech"]
     reading: Reading = field(default_factory=Reading)
-    m4b: bool = True  # encode each chapter's AAC for the M4B too
-    single_mp3: bool = False  # and keep it lossless (FLAC) for the one-file MP3
+    aac: bool = True  # encode each chapter's AAC too, for the M4B
+    flac: bool = False  # and keep it lossless (FLAC), for the one-file MP3
 
 
 @dataclass(frozen=True)
 class ChapterFile:
     section: Section
-    href: str
+    href: str  # its place in the book
     timeline: ChapterTimeline
+    path: Path  # where the MP3 is now: narration's working folder, until it is moved
     # The chapter's audio for the one-file books (in scratch or the cache): lossless for the
     # one-file MP3, AAC frames for the M4B (each None when the build does not make that book).
     flac: Path | None
@@ -250,7 +251,7 @@ class _Run:
 
     def finish_from_cache(self, plan: _Plan) -> bool:
         entry = (
-            self.cache.get_chapter(plan.key, self.settings.m4b, self.settings.single_mp3)
+            self.cache.get_chapter(plan.key, self.settings.aac, self.settings.flac)
             if self.cache
             else None
         )
@@ -307,8 +308,8 @@ class _Run:
         with self.timings.stage("encode"):
             path = self.staging.path(plan.href)
             # Each encode beyond the MP3 only for the one-file book that needs it.
-            flac = self.scratch / f"{plan.number:04d}.flac" if self.settings.single_mp3 else None
-            aac = self.scratch / f"{plan.number:04d}.aac" if self.settings.m4b else None
+            flac = self.scratch / f"{plan.number:04d}.flac" if self.settings.flac else None
+            aac = self.scratch / f"{plan.number:04d}.aac" if self.settings.aac else None
             encode_chapter(
                 pcm,
                 chapter.sample_rate,
@@ -358,7 +359,7 @@ class _Run:
         texts |= {p.id: p.text for p in content if isinstance(p, Paragraph)}
         tags = _tags(self.book, plan.section, plan.number, self.settings.year)
         write_tags(path, tags, timeline, texts)
-        self.files.append(ChapterFile(plan.section, plan.href, timeline, flac, aac))
+        self.files.append(ChapterFile(plan.section, plan.href, timeline, path, flac, aac))
 
     def _advance(self, sentences: int, audio_s: float) -> None:
         self.done += sentences

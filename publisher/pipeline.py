@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
+import logging
+import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publisher.audiobook import one_file
 from publisher.cache import SentenceCache
 from publisher.config import BuildConfig
-from publisher.formats.daisy import DaisyChapter, DaisyInfo, write_daisy, zip_daisy
-from publisher.formats.epub import book_identifier, write_epub
-from publisher.formats.manifest import audiobook_manifest
-from publisher.formats.overlays import OverlayChapter, ReadAlong
-from publisher.formats.playlist import Track, m3u8
-from publisher.formats.verify import verify_epub
-from publisher.formats.xhtml import section_file
-from publisher.inplace.book import InPlaceBook, narrates_in_place, read_in_place
-from publisher.inplace.write import Narrated, write_in_place
-from publisher.inplace.write import Narration as InPlaceNarration
+from publisher.formats.epub import book_identifier
+from publisher.inplace.book import narrates_in_place, read_in_place
 from publisher.metadata import load_chapter_titles
 from publisher.model import Book, DetectedLanguage, Manuscript, book_text
 from publisher.narration import (
@@ -36,13 +28,21 @@ from publisher.narration import (
     narrate_book,
 )
 from publisher.output import Staging, make_slug, staged_book
+from publisher.outputs import Built, Output, registry
 from publisher.readers import read_manuscript
+from publisher.settings import Settings
 from publisher.speech.lexicon import find_lexicon
 from publisher.speech.normalize import Normalizer
 from publisher.speech.synthesis import Backend
 from publisher.structure.chapters import build_book
 from publisher.timing import Timings
 from publisher.version import __version__
+
+log = logging.getLogger(__name__)
+
+# Narration's working folder inside the staged book, on the same file system, so the
+# chapter MP3s are moved into the book rather than copied.
+WORK = ".narration"
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class BuildReport:
     timings: dict[str, float]
     cache_enabled: bool
     audio_profile: str
-    one_files: tuple[str, ...] = ()  # chapters.json, the M4B (or its parts), the single MP3
+    outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> files
     detected_language: DetectedLanguage | None = None  # when the manuscript declared none
     in_place: bool = False  # a source EPUB narrated in its own pages
 
@@ -69,7 +69,7 @@ class BuildReport:
 
     @property
     def epub(self) -> Path:
-        return self.folder / f"{self.slug}.epub"
+        return self.folder / self.outputs["epub"][0]
 
     @property
     def duration_s(self) -> float | None:
@@ -80,6 +80,7 @@ class BuildReport:
     def as_json(self) -> dict[str, Any]:
         meta = self.book.metadata
         audio = {c.section.id: c for c in self.chapters}
+        mp3s = "mp3" in self.outputs
         return {
             "title": meta.title,
             "subtitle": meta.subtitle,
@@ -101,15 +102,8 @@ class BuildReport:
             "audio_profile": self.audio_profile if self.narrator else None,
             "duration_s": self.duration_s,
             "words": self.book.words,
-            "epub": f"{self.slug}.epub",
+            "outputs": {name: list(files) for name, files in self.outputs.items()},
             "epub_made": "in place" if self.in_place else "typeset",
-            "playlist": f"{self.slug}.m3u8" if self.narrator else None,
-            "manifest": "manifest.json" if self.narrator else None,
-            "m4b": [f for f in self.one_files if f.endswith(".m4b")],
-            "daisy": next((f for f in self.one_files if f.startswith("daisy/")), None),
-            "daisy_zip": next((f for f in self.one_files if f.endswith("-daisy.zip")), None),
-            "single_mp3": next((f for f in self.one_files if f.endswith(".mp3")), None),
-            "chapters_json": "chapters.json" if "chapters.json" in self.one_files else None,
             "chapters": [
                 {
                     "index": s.index,
@@ -124,7 +118,7 @@ class BuildReport:
                     "duration_s": round(audio[s.id].timeline.duration_ms / 1000, 3)
                     if s.id in audio
                     else None,
-                    "audio": audio[s.id].href if s.id in audio else None,
+                    "audio": audio[s.id].href if s.id in audio and mp3s else None,
                 }
                 for s in self.book.sections
             ],
@@ -147,85 +141,88 @@ def publish(
     sentences over a Dask cluster with it)."""
     started = time.perf_counter()
     timings = Timings()
+    settings = config.settings
     with timings.stage("read"):
-        source = (
-            read_in_place(config.input, config.overrides())
-            if narrates_in_place(config.input, config.in_place)
-            else None
-        )
+        in_place = narrates_in_place(config.input, settings.input.in_place)
+        source = read_in_place(config.input, config.overrides()) if in_place else None
         manuscript = None if source else read_manuscript(config.input, config.overrides())
     with timings.stage("structure"):
-        lexicon = find_lexicon(config.input, config.lexicon)
+        lexicon = find_lexicon(config.input, settings.input.lexicon)
         if source is not None:
             book = source.book
             lexicon = lexicon.with_entries(source.lexicon.entries)
         else:
             assert manuscript is not None
             lexicon = lexicon.with_entries(manuscript.pronunciations)
-            chapter_options = replace(config.chapters, titles=load_chapter_titles(config.input))
-            book = build_book(manuscript, chapter_options)
+            book = build_book(manuscript, config.chapter_options(load_chapter_titles(config.input)))
+    outputs = enabled_outputs(settings)
     # Choose the voice before anything is written, so a missing engine fails at once.
     narrator = cache = None
-    if config.audio:
-        narrator = choose_narrator(config.engine, config.voice, book.metadata.language)
+    if settings.narration.enabled and any(o.wants_audio(settings) for o in outputs):
+        narration_settings = settings.narration
+        narrator = choose_narrator(
+            narration_settings.engine, narration_settings.voice, book.metadata.language
+        )
         processes = config.processes()
         profile = config.profile()
-        cache = SentenceCache(config.cache_dir) if config.cache_dir else None
+        location = config.cache_location()
+        cache = SentenceCache(location) if location else None
+    made = [o for o in outputs if narrator is not None or not o.needs_audio]
     slug = make_slug(book.metadata.title)
     # A source narrated in place is modified now (or at SOURCE_DATE_EPOCH), not when it
     # was first published.
     modified = config.modified_time(None if source else book.metadata.date)
     narration: Narration | None = None
-    one_files: list[str] = []
+    written: dict[str, tuple[str, ...]] = {}
     with staged_book(config.output_dir, slug) as staging, _scratch() as scratch:
+        audio = None
         if narrator is not None:
             year = (book.metadata.date or str(modified.year))[:4]
             say = Normalizer.for_text(book.metadata.language, book_text(book), lexicon)
-            settings = AudioSettings(
-                config.pauses,
+            encodes = frozenset().union(*(o.encodes for o in made))
+            audio = AudioSettings(
+                settings.narration.pauses(),
                 config.bitrate_kbps(),
                 year,
                 say,
                 profile,
-                reading=config.reading,
-                m4b=config.m4b,
-                single_mp3=config.single_mp3,
+                reading=config.reading(),
+                aac="aac" in encodes,
+                flac="flac" in encodes,
             )
+            work = Staging(staging.path(WORK))
             narration = narrate_book(
-                book,
-                narrator,
-                settings,
-                staging,
-                timings,
-                scratch,
-                cache,
-                processes,
-                progress,
-                backend,
+                book, narrator, audio, work, timings, scratch, cache, processes, progress, backend
             )
-            with timings.stage("one_file"):
-                one_files = one_file(staging, book, slug, narration.files, settings, config, cache)
-            if config.daisy:
-                with timings.stage("daisy"):
-                    _write_daisy(staging, book, slug, narration.files, narrator, modified)
-                    one_files += ["daisy/ncc.html", f"{slug}-daisy.zip"]
         chapters = narration.files if narration else ()
-        with timings.stage("publish"):
-            if source is not None:
-                _narrate_in_place(staging, source, slug, modified, narrator, chapters, config)
-            else:
-                read_along = _read_along(staging, narrator, chapters, config)
-                _write_epub(staging, book, slug, modified, lexicon.source, read_along)
-            if book.cover is not None:
-                # Players and file managers show a cover.jpg or cover.png beside the audio.
-                staging.path(f"cover.{book.cover.extension}").write_bytes(book.cover.data)
-            if narrator is not None:
-                _write_navigation(staging, book, slug, narrator, chapters, config, modified)
+        built = Built(
+            staging, book, slug, modified, settings, source, lexicon.source, narrator,
+            chapters, audio, cache,
+        )  # fmt: skip
+        for output in made:
+            with timings.stage(output.name):
+                written[output.name] = output.write(built)
+        shutil.rmtree(staging.root / WORK, ignore_errors=True)
+        if book.cover is not None:
+            # Players and file managers show a cover.jpg or cover.png beside the audio.
+            staging.path(f"cover.{book.cover.extension}").write_bytes(book.cover.data)
         timings.seconds["total"] = time.perf_counter() - started
         origin = _Origin.of(manuscript, config.input)
-        report = _report(book, origin, config, slug, narrator, narration, timings, one_files)
+        report = _report(book, origin, config, slug, narrator, narration, cache, timings, written)
         staging.write_json("report.json", report.as_json())
     return report
+
+
+def enabled_outputs(settings: Settings) -> list[Output]:
+    """The outputs this build makes, in registry order: those switched on whose every
+    required output is made too."""
+    chosen = [o for o in registry() if settings.enabled(o.name)]
+    names = {o.name for o in chosen}
+    kept = [o for o in chosen if all(r in names for r in o.requires)]
+    for output in chosen:
+        if output not in kept:
+            log.info("no %s: it lists the %s, which are not made", output.title, output.requires)
+    return kept
 
 
 @contextlib.contextmanager
@@ -233,83 +230,6 @@ def _scratch() -> Iterator[Path]:
     """Working files (each chapter's FLAC and AAC) that never reach the output."""
     with tempfile.TemporaryDirectory(prefix="publisher-") as folder:
         yield Path(folder)
-
-
-def _write_daisy(
-    staging: Staging,
-    book: Book,
-    slug: str,
-    files: Sequence[ChapterFile],
-    narrator: Narrator,
-    modified: dt.datetime,
-) -> None:
-    date = book.metadata.date or ""
-    info = DaisyInfo(
-        book_identifier(book.metadata),
-        narrator.description,
-        f"publisher {__version__}",
-        date if len(date) == 10 else modified.date().isoformat(),
-    )
-    chapters = [DaisyChapter(f.section, staging.path(f.href), f.timeline) for f in files]
-    folder = staging.path("daisy")
-    write_daisy(book, chapters, folder, info)
-    zip_daisy(folder, staging.path(f"{slug}-daisy.zip"), slug)
-
-
-def _read_along(
-    staging: Staging,
-    narrator: Narrator | None,
-    chapters: tuple[ChapterFile, ...],
-    config: BuildConfig,
-) -> ReadAlong | None:
-    """The narration for the EPUB's Media Overlays, unless the EPUB is to stay text-only."""
-    if narrator is None or not config.epub_audio:
-        return None
-    overlays = tuple(
-        OverlayChapter(
-            c.section.id, section_file(c.section), c.href, staging.path(c.href), c.timeline
-        )
-        for c in chapters
-    )
-    return ReadAlong(overlays, narrator.description, config.overlay_granularity)
-
-
-def _write_epub(
-    staging: Staging,
-    book: Book,
-    slug: str,
-    modified: dt.datetime,
-    lexicon: bytes | None,
-    read_along: ReadAlong | None,
-) -> None:
-    epub_path = staging.path(f"{slug}.epub")
-    write_epub(book, epub_path, modified, lexicon, read_along)
-    verify_epub(epub_path)
-
-
-def _write_navigation(
-    staging: Staging,
-    book: Book,
-    slug: str,
-    narrator: Narrator,
-    chapters: tuple[ChapterFile, ...],
-    config: BuildConfig,
-    modified: dt.datetime,
-) -> None:
-    meta = book.metadata
-    tracks = [Track(c.href, c.section.display_title, c.timeline.duration_ms) for c in chapters]
-    staging.path(f"{slug}.m3u8").write_text(m3u8(meta.title, meta.author, tracks), encoding="utf-8")
-    manifest = audiobook_manifest(
-        meta,
-        book_identifier(meta),
-        modified,
-        narrator.description,
-        tracks,
-        config.bitrate_kbps(),
-        f"{slug}.epub",
-        book.cover,
-    )
-    staging.write_json("manifest.json", manifest)
 
 
 @dataclass(frozen=True)
@@ -328,27 +248,6 @@ class _Origin:
         return cls(manuscript.source_name, manuscript.encoding, manuscript.detected_language)
 
 
-def _narrate_in_place(
-    staging: Staging,
-    source: InPlaceBook,
-    slug: str,
-    modified: dt.datetime,
-    narrator: Narrator | None,
-    chapters: tuple[ChapterFile, ...],
-    config: BuildConfig,
-) -> None:
-    narration = None
-    if narrator is not None and config.epub_audio:
-        narration = InPlaceNarration(
-            tuple(Narrated(staging.path(c.href), c.timeline) for c in chapters),
-            narrator.description,
-            config.overlay_granularity,
-        )
-    epub_path = staging.path(f"{slug}.epub")
-    write_in_place(source, epub_path, modified, narration)
-    verify_epub(epub_path)
-
-
 def _report(
     book: Book,
     origin: _Origin,
@@ -356,8 +255,9 @@ def _report(
     slug: str,
     narrator: Narrator | None,
     narration: Narration | None,
+    cache: SentenceCache | None,
     timings: Timings,
-    one_files: list[str],
+    written: dict[str, tuple[str, ...]],
 ) -> BuildReport:
     return BuildReport(
         book,
@@ -368,9 +268,9 @@ def _report(
         narrator,
         narration,
         dict(timings.seconds),
-        config.cache_dir is not None and narrator is not None,
-        config.audio_profile,
-        tuple(one_files),
+        cache is not None and narrator is not None,
+        config.settings.audio.profile,
+        written,
         origin.detected_language,
         origin.in_place,
     )

@@ -12,13 +12,21 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import click.testing
 import pytest
+from click.testing import CliRunner
 
 from publisher import BuildConfig, BuildReport, publish
 from publisher.check import JAVA_OPTIONS
+from publisher.cli import main
 
-DATA = Path(__file__).parent / "data"
-SOURCE = Path(__file__).parent.parent / "source"
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+GOLDEN = TESTS / "golden"
+ROOT = TESTS.parent
+SOURCE = ROOT / "source"
+# The shared corpus of real manuscripts, read-only.
+CORPUS = Path(os.environ.get("PUBLISHER_CORPUS", ROOT.resolve().parent / "shared" / "corpus"))
 REQUIRE_VALIDATORS = bool(os.environ.get("PUBLISHER_REQUIRE_VALIDATORS"))
 
 Builder = Callable[..., BuildReport]
@@ -54,17 +62,48 @@ def _private_cache(
 def build(tmp_path: Path) -> Builder:
     """Build a manuscript (a path, or text with a file name) into tmp_path/output."""
 
-    def run(manuscript: Path | str, name: str = "manuscript.md", **options: Any) -> BuildReport:
+    def run(
+        manuscript: Path | str,
+        settings: dict[str, object] | None = None,
+        name: str = "manuscript.md",
+    ) -> BuildReport:
         if isinstance(manuscript, str):
             path = tmp_path / "in" / name
             path.parent.mkdir(exist_ok=True)
             path.write_text(manuscript, encoding="utf-8")
             manuscript = path
-        options.setdefault("audio", False)
-        config = BuildConfig(manuscript, tmp_path / "output", **options)
+        values = {"narration.enabled": False, **(settings or {})}
+        config = BuildConfig(manuscript, tmp_path / "output", values)
         return publish(config)
 
     return run
+
+
+def run(*args: str | Path) -> click.testing.Result:
+    try:  # click 8.1 mixes stderr into output unless told not to; 8.2 always separates them
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(main, [str(a) for a in args])
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def assert_one_line_error(result: click.testing.Result, *phrases: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.stderr
+    for phrase in phrases:
+        assert phrase in lines[0]
 
 
 def epub_text(epub: Path, member: str) -> str:

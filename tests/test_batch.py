@@ -21,6 +21,8 @@ from publisher.cli import main
 
 from .conftest import SOURCE
 
+pytestmark = pytest.mark.slow
+
 BOOK = (
     "---\ntitle: Small Book {n}\n---\n\n# One\n\nThe bell rang {n} times.\n\n"
     "# Two\n\nNobody came.\n"

@@ -10,7 +10,6 @@ its title alone). Files are copied to tmp_path; the corpus is read-only.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import unicodedata
@@ -23,11 +22,8 @@ import pytest
 from publisher import BuildConfig, BuildReport, publish
 from publisher.model import Section
 
-from .conftest import ace_violations, epubcheck_messages
+from .conftest import CORPUS, ace_violations, epubcheck_messages
 
-CORPUS = Path(
-    os.environ.get("PUBLISHER_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
-)
 ITEMS = sorted(
     p
     for p in CORPUS.glob("*")
@@ -65,7 +61,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuildReport]:
         copy = folder / "in" / item.name
         copy.parent.mkdir()
         shutil.copyfile(item, copy)
-        reports[item.name] = publish(BuildConfig(copy, folder / "out", audio=False))
+        reports[item.name] = publish(
+            BuildConfig(copy, folder / "out", {"narration.enabled": False})
+        )
     return reports
 
 
@@ -82,11 +80,13 @@ def matches(section: Section, title: str) -> bool:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("item", ITEMS, ids=lambda p: p.stem[:40])
 def test_title_is_the_works_own(item: Path, built: dict[str, BuildReport]) -> None:
     assert key(built[item.name].book.metadata.title) == key(expected(item)["title"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("item", ITEMS, ids=lambda p: p.stem[:40])
 def test_author_and_language_are_the_works_own(item: Path, built: dict[str, BuildReport]) -> None:
     meta, want = built[item.name].book.metadata, expected(item)
@@ -96,6 +96,7 @@ def test_author_and_language_are_the_works_own(item: Path, built: dict[str, Buil
         assert meta.author == want["author"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("item", ITEMS, ids=lambda p: p.stem[:40])
 def test_chapters_are_the_works_own_in_order(item: Path, built: dict[str, BuildReport]) -> None:
     report, want = built[item.name], expected(item)
@@ -110,6 +111,7 @@ def test_chapters_are_the_works_own_in_order(item: Path, built: dict[str, BuildR
     assert [key(s.display_title) for s in parts] == [key(p["title"]) for p in want.get("parts", [])]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("item", ITEMS, ids=lambda p: p.stem[:40])
 def test_nothing_of_the_licence_or_credits_is_shown_or_narrated(
     item: Path, built: dict[str, BuildReport]
@@ -136,6 +138,7 @@ TWINS = {
 VALIDATED = [item for item in ITEMS if item.name not in TWINS]
 
 
+@pytest.mark.slow
 @pytest.mark.validators
 @pytest.mark.parametrize("item", VALIDATED, ids=lambda p: p.stem[:40])
 def test_epubcheck_and_ace_pass_every_corpus_book(

@@ -23,9 +23,10 @@ from publisher.speech.script import section_script
 from publisher.structure.chapters import build_book
 
 from .conftest import DATA
+from .conftest import GOLDEN as GOLDEN_FILES
 
 BOOK = DATA / "rich-book" / "rich-book.md"
-GOLDEN = Path(__file__).parent / "golden" / "rich-book"
+GOLDEN = GOLDEN_FILES / "rich-book"
 MEMBERS = ("EPUB/c01.xhtml", "EPUB/c02.xhtml", "EPUB/nav.xhtml", "EPUB/content.opf")
 UPDATE = os.environ.get("PUBLISHER_UPDATE_GOLDEN") == "1"
 
@@ -46,7 +47,7 @@ def _compare(name: str, produced: bytes) -> None:
 def epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("golden")
     modified = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
-    return publish(BuildConfig(BOOK, out, audio=False, modified=modified)).epub
+    return publish(BuildConfig(BOOK, out, {"narration.enabled": False}, modified=modified)).epub
 
 
 @pytest.mark.parametrize("member", MEMBERS)

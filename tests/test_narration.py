@@ -1,35 +1,35 @@
-"""Real narration: Piper, eSpeak NG and (intercepted) gTTS, measured on the produced audio."""
+"""Narration of whole books: engines chosen, timelines, tags, covers, the default Piper build."""
 
 from __future__ import annotations
 
-import base64
 import itertools
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-import requests
-import responses
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
 from publisher import BuildConfig, BuildReport, publish
-from publisher.audio.encode import encode_mp3
 from publisher.audio.ffmpeg import SAMPLE_RATE, decode_file
 from publisher.audio.loudness import measure
 from publisher.model import Pauses
-from publisher.speech.engines import engine_names, load_engine
-from publisher.speech.engines.gtts import GttsEngine
 
-from .audio import level_dbfs, samples, silent_runs
-from .conftest import DATA
+from .conftest import DATA, assert_one_line_error, run
 from .daisy_validator import validate_daisy
-from .test_cli import assert_one_line_error, run
+from .sound import level_dbfs, samples, silent_runs
 
 FRAME_MS = 1152 * 1000 / SAMPLE_RATE / 2  # MPEG-2 Layer III: 576 samples a frame
+
 PAUSES = Pauses(sentence=300, paragraph=1000, scene=2500, heading=1700, head=750, tail=1500)
-GTTS_URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
+
+PAUSE_SETTINGS = {
+    f"narration.{k}_pause": getattr(PAUSES, k)
+    for k in ("sentence", "paragraph", "scene", "heading")
+}
 
 SMALL_BOOK = """---
 title: The Bell Tower
@@ -58,9 +58,68 @@ def piper_book(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
     folder = tmp_path_factory.mktemp("piper")
     manuscript = folder / "bell-tower.md"
     manuscript.write_text(SMALL_BOOK, encoding="utf-8")
-    return publish(BuildConfig(manuscript, folder / "out", pauses=PAUSES))
+    return publish(BuildConfig(manuscript, folder / "out", PAUSE_SETTINGS))
 
 
+_DAMAGED_ESPEAK = """
+import shutil, sys
+from pathlib import Path
+import piper.phonemize_espeak
+from publisher.errors import EngineError
+from publisher.speech.engines.piper import VOICE_ID, PiperEngine
+
+data = Path(sys.argv[1])
+shutil.copytree(piper.phonemize_espeak.ESPEAK_DATA_DIR, data)
+piper.phonemize_espeak.ESPEAK_DATA_DIR = data
+engine = PiperEngine()
+print("spoken", engine.synthesize("The ferry left at nine.", VOICE_ID).samples)
+(data / "en_dict").unlink()  # gone after the voice loaded: the package removed mid-build
+try:
+    engine.synthesize("The ferry left at ten.", VOICE_ID)
+except EngineError as exc:
+    print("stopped:", exc)
+print("problem:", engine.problem())
+"""
+
+
+@pytest.mark.slow
+def test_a_missing_voice_names_the_voices_there_are(tmp_path: Path) -> None:
+    manuscript = tmp_path / "note.md"
+    manuscript.write_text("# A Note\n\nThe bell rang twice.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "publisher", "build", str(manuscript), "-o", str(tmp_path)]
+    for engine, named in (("piper", "en_US-joe-medium"), ("espeak", "en-gb")):
+        result = subprocess.run(
+            [*command, "--engine", engine, "--voice", "nope"], capture_output=True, text=True
+        )
+        assert result.returncode == 1 and result.stderr.count("\n") == 1
+        assert (
+            result.stderr.startswith(f"error: {engine} has no voice 'nope'")
+            and named in result.stderr
+        )
+
+
+@pytest.mark.slow
+def test_chapter_names_never_make_dangerous_or_overlong_file_names(tmp_path: Path) -> None:
+    long_name = "A Very Long Chapter Name " * 20
+    manuscript = tmp_path / "names.md"
+    manuscript.write_text(
+        f"# Names\n\n## ../../etc/passwd\n\nOne.\n\n## {long_name}\n\nTwo.\n\n## CON\n\nThree.\n",
+        encoding="utf-8",
+    )
+    report = publish(
+        BuildConfig(
+            manuscript,
+            tmp_path / "out",
+            {"narration.engine": "espeak", "outputs.m4b": False, "outputs.daisy": False},
+        )
+    )
+    names = [Path(c.href).name for c in report.chapters]
+    assert all(len(n) <= 48 and n.endswith(".mp3") and "/" not in n for n in names), names
+    assert all((report.folder / "audio" / n).is_file() for n in names)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["names.md", "out"]
+
+
+@pytest.mark.slow
 def test_piper_is_the_default_engine_and_writes_every_output(piper_book: BuildReport) -> None:
     folder = piper_book.folder
     report = json.loads((folder / "report.json").read_text())
@@ -87,13 +146,14 @@ def test_piper_is_the_default_engine_and_writes_every_output(piper_book: BuildRe
         "assemble_s",
         "encode_s",
         "loudness_s",
-        "one_file_s",
+        "m4b_s",
         "daisy_s",
-        "publish_s",
+        "epub_s",
         "total_s",
     }
 
 
+@pytest.mark.slow
 def test_every_mp3_decodes_to_exactly_its_timeline_length(piper_book: BuildReport) -> None:
     for chapter in piper_book.chapters:
         path = piper_book.folder / chapter.href
@@ -109,6 +169,7 @@ def test_every_mp3_decodes_to_exactly_its_timeline_length(piper_book: BuildRepor
         assert round(info.bitrate / 1000) == 64
 
 
+@pytest.mark.slow
 def test_timeline_sentences_are_speech_and_pauses_are_the_configured_silences(
     piper_book: BuildReport,
 ) -> None:
@@ -148,6 +209,7 @@ def test_timeline_sentences_are_speech_and_pauses_are_the_configured_silences(
         assert pause - 10 <= run[1] <= pause + 90, (pause, run)
 
 
+@pytest.mark.slow
 def test_tags_and_chapter_marks_read_back_with_mutagen(piper_book: BuildReport) -> None:
     chapter = piper_book.chapters[0]
     tags = ID3(piper_book.folder / chapter.href)
@@ -177,6 +239,7 @@ def test_tags_and_chapter_marks_read_back_with_mutagen(piper_book: BuildReport) 
     assert str(chaps[1].sub_frames["TIT2"]) == "The bell rang at noon. Nobody\u2026"
 
 
+@pytest.mark.slow
 def test_playlist_and_manifest_agree_with_the_report(piper_book: BuildReport) -> None:
     folder = piper_book.folder
     report = json.loads((folder / "report.json").read_text())
@@ -206,83 +269,10 @@ def test_playlist_and_manifest_agree_with_the_report(piper_book: BuildReport) ->
         assert (folder / href).is_file()
 
 
-def test_espeak_narrates_a_french_book_in_a_french_voice(tmp_path: Path) -> None:
-    result = run("build", DATA / "french-novella.md", "-o", tmp_path)
-    assert result.exit_code == 0, result.output
-    assert "piper has no fr voice here; narrating with espeak voice fr-fr" in result.stderr
-    report = json.loads((tmp_path / "la-maison-du-passeur" / "report.json").read_text())
-    assert (report["engine"], report["voice"]) == ("espeak", "fr-fr")
-    audio = tmp_path / "la-maison-du-passeur" / report["chapters"][0]["audio"]
-    assert report["chapters"][0]["duration_s"] > 5
-    assert level_dbfs(samples(audio), 750, 2000) > -40
-    english = load_engine("espeak").synthesize("Le passeur habitait une maison.", "en-us")
-    french = load_engine("espeak").synthesize("Le passeur habitait une maison.", "fr-fr")
-    assert english.pcm != french.pcm
-
-
 def test_an_explicit_engine_without_the_language_is_refused(tmp_path: Path) -> None:
     result = run("build", DATA / "french-novella.md", "-o", tmp_path, "--engine", "piper")
     assert_one_line_error(result, "piper has no voice for language fr", "--engine espeak")
     assert not tmp_path.joinpath("la-maison-du-passeur").exists()
-
-
-def _mp3_payload(tmp_path: Path) -> bytes:
-    """A real MP3 of real speech, as Google would send it."""
-    clip = load_engine("espeak").synthesize("Hello from the intercepted network.", "en-us")
-    path = tmp_path / "payload.mp3"
-    encode_mp3(clip.pcm, clip.sample_rate, path, 32)
-    return path.read_bytes()
-
-
-def _gtts_body(mp3: bytes) -> str:
-    encoded = base64.b64encode(mp3).decode("ascii")
-    return ")]}'\n\n" + f'[["wrb.fr","jQ1olc","[\\"{encoded}\\"]",null,null,null,"generic"]]\n'
-
-
-@responses.activate
-def test_gtts_narrates_through_intercepted_http_and_retries_transient_errors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(GttsEngine, "backoff_s", 0.01)
-    body = _gtts_body(_mp3_payload(tmp_path))
-    responses.add(responses.POST, GTTS_URL, status=503)
-    responses.add(responses.POST, GTTS_URL, body=body, status=200)
-    result = run(
-        "build", DATA / "two-chapters-markdown.md", "-o", tmp_path / "out", "--engine", "gtts"
-    )
-    assert result.exit_code == 0, result.output
-    report = json.loads((tmp_path / "out" / "two-small-chapters" / "report.json").read_text())
-    assert (report["engine"], report["voice"]) == ("gtts", "en")
-    sent = [call.request.body for call in responses.calls]
-    assert len(sent) == 1 + 5  # one retried 503, then 2 headings and 3 sentences
-    assert any("The%20second%20chapter%20is%20short." in str(b) for b in sent)
-    audio = tmp_path / "out" / "two-small-chapters" / report["chapters"][0]["audio"]
-    assert level_dbfs(samples(audio), 750, 1500) > -40
-
-
-@responses.activate
-def test_gtts_without_network_is_one_line_and_leaves_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(GttsEngine, "backoff_s", 0.01)
-    responses.add(
-        responses.POST,
-        GTTS_URL,
-        body=requests.exceptions.ConnectionError("Failed to establish a new connection"),
-    )
-    out = tmp_path / "out"
-    result = run("build", DATA / "two-chapters-markdown.md", "-o", out, "--engine", "gtts")
-    assert_one_line_error(result, "gTTS needs the internet", "--engine piper narrates offline")
-    assert not out.exists()
-
-
-def test_engines_are_found_through_entry_points() -> None:
-    assert engine_names() == ("piper", "espeak", "gtts")
-    result = run("voices")
-    assert result.exit_code == 0
-    assert "piper: Piper neural TTS (offline) [usable]" in result.stdout
-    assert "en_US-joe-medium" in result.stdout and "fr-fr" in result.stdout
-    assert "gtts:" in result.stdout
 
 
 def test_an_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
@@ -290,6 +280,7 @@ def test_an_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
     assert_one_line_error(result, "piper has no voice 'nobody'", "it has en_US-joe-medium")
 
 
+@pytest.mark.slow
 def test_a_cover_named_by_the_manuscript_reaches_epub_tags_folder_and_manifest(
     tmp_path: Path,
 ) -> None:
@@ -316,6 +307,7 @@ def test_a_cover_that_is_not_an_image_is_refused(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_default_piper_build_meets_the_speech_loudness_profile(
     piper_book: BuildReport,
 ) -> None:
@@ -325,31 +317,12 @@ def test_the_default_piper_build_meets_the_speech_loudness_profile(
         assert level.true_peak_db <= -1.0, level
 
 
+@pytest.mark.slow
 def test_the_default_piper_build_includes_a_valid_daisy_book(piper_book: BuildReport) -> None:
     assert validate_daisy(piper_book.folder / "daisy") == []
 
 
-_DAMAGED_ESPEAK = """
-import shutil, sys
-from pathlib import Path
-import piper.phonemize_espeak
-from publisher.errors import EngineError
-from publisher.speech.engines.piper import VOICE_ID, PiperEngine
-
-data = Path(sys.argv[1])
-shutil.copytree(piper.phonemize_espeak.ESPEAK_DATA_DIR, data)
-piper.phonemize_espeak.ESPEAK_DATA_DIR = data
-engine = PiperEngine()
-print("spoken", engine.synthesize("The ferry left at nine.", VOICE_ID).samples)
-(data / "en_dict").unlink()  # gone after the voice loaded: the package removed mid-build
-try:
-    engine.synthesize("The ferry left at ten.", VOICE_ID)
-except EngineError as exc:
-    print("stopped:", exc)
-print("problem:", engine.problem())
-"""
-
-
+@pytest.mark.slow
 def test_piper_with_its_espeak_data_damaged_stops_instead_of_caching_pauses(
     tmp_path: Path,
 ) -> None:

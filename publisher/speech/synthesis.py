@@ -116,19 +116,18 @@ def synthesize(
 ) -> Iterator[tuple[Job, Clip]]:
     """Every job's clip, in the order they finish."""
     batches = _batches(jobs)
-    if backend is not None and len(batches) > 1 and getattr(engine, "max_processes", 2) > 1:
+    limit = engine.max_processes or processes
+    if backend is not None and len(batches) > 1 and (engine.max_processes or 2) > 1:
         yield from backend(engine.name, voice, dict(pronunciations), batches)
         return
-    workers = min(processes, len(batches), getattr(engine, "max_processes", processes))
+    workers = min(processes, len(batches), limit)
     if workers <= 1 or sum(len(j.text) for j in jobs) < MIN_PARALLEL_CHARACTERS:
         for job in jobs:
             yield job, speak(engine, job, voice, pronunciations)
         return
     # Work every worker would otherwise do at start-up (compiling Piper's voice on a
     # machine's first build), done once here: one process's time and memory, not N.
-    prepare = getattr(engine, "prepare", None)
-    if callable(prepare):
-        prepare()
+    engine.prepare()
     yield from _in_workers(engine.name, voice, dict(pronunciations), batches, workers)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from publisher.errors import ConfigError
 from publisher.model import NotePlacement
 from publisher.structure.segmenter import NAME_WEIGHT, Bounds, choose_boundaries
 
@@ -33,7 +34,10 @@ class ChapterOptions:
 
     def __post_init__(self) -> None:
         if not 50 <= (self.min_words or DEFAULT_MIN_WORDS) < self.max_words:
-            raise ValueError("chapters need 50 <= min words < max words")
+            raise ConfigError(
+                "structure.min_chapter_words must be 50 or more and less than "
+                f"structure.max_chapter_words ({self.min_words} and {self.max_words})"
+            )
 
     def shortest_chapter(self, total_words: int) -> int:
         """The minimum chapter length for a text of ``total_words``.

@@ -10,12 +10,20 @@ from functools import cache
 from importlib.metadata import entry_points
 
 from publisher.errors import EngineError
-from publisher.speech.engines.base import Clip, Engine, Voice
+from publisher.speech.engines.base import Clip, Engine, EngineBase, Voice
 
 ENTRY_POINT_GROUP = "publisher.engines"
 DEFAULT_ENGINE = "piper"
 
-__all__ = ["DEFAULT_ENGINE", "Clip", "Engine", "Voice", "engine_names", "load_engine"]
+__all__ = [
+    "DEFAULT_ENGINE",
+    "Clip",
+    "Engine",
+    "EngineBase",
+    "Voice",
+    "engine_names",
+    "load_engine",
+]
 
 
 def engine_names() -> tuple[str, ...]:
@@ -33,5 +41,8 @@ def load_engine(name: str) -> Engine:
         raise EngineError(f"no speech engine called {name!r}; installed engines: {known}")
     engine = found[0].load()()
     if not isinstance(engine, Engine):
-        raise EngineError(f"the engine {name!r} does not implement the publisher Engine protocol")
+        raise EngineError(
+            f"the engine {name!r} does not implement the publisher Engine protocol "
+            "(subclassing publisher.speech.engines.EngineBase gives its optional parts)"
+        )
     return engine

@@ -22,7 +22,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from publisher.errors import EngineError
-from publisher.speech.engines.base import Clip, Voice, language_matches
+from publisher.speech.engines.base import Clip, EngineBase, Voice, language_matches
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _POS_CHARACTER = 1
@@ -50,7 +50,7 @@ class _VoiceStruct(ctypes.Structure):
     ]
 
 
-class EspeakEngine:
+class EspeakEngine(EngineBase):
     name = "espeak"
     label = "eSpeak NG (offline, many languages)"
 

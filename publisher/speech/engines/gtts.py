@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from publisher.audio.ffmpeg import SAMPLE_RATE, decode_to_pcm
 from publisher.errors import EngineError
-from publisher.speech.engines.base import Clip, Voice
+from publisher.speech.engines.base import Clip, EngineBase, Voice
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,11 @@ _ACCENTS = {
 _TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
 
 
-class GttsEngine:
+class GttsEngine(EngineBase):
     name = "gtts"
     # One request at a time: Google's endpoint answers bursts with "429 Too Many Requests".
     max_processes = 1
+    online = True
     label = "gTTS, Google Translate voices (online)"
     attempts = 4
     backoff_s = 0.5

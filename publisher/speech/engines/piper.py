@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.errors import EngineError
-from publisher.speech.engines.base import Clip, Voice, language_matches
+from publisher.speech.engines.base import Clip, EngineBase, Voice, language_matches
 from publisher.speech.engines.piper_compiled import (
     DESCRIPTION,
     compile_voice,
@@ -31,7 +31,7 @@ _ESPEAK_FILES = ("phontab", "phonindex", "phondata", "en_dict")
 _MAX_PHONEMES = 1500
 
 
-class PiperEngine:
+class PiperEngine(EngineBase):
     name = "piper"
     label = "Piper neural TTS (offline)"
 
