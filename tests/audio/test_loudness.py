@@ -8,74 +8,24 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from mutagen.mp3 import MP3, BitrateMode
+from mutagen.mp3 import BitrateMode
 
-from publisher import BuildConfig, BuildReport, publish
-from publisher.audio.ffmpeg import decode_file
 from publisher.audio.loudness import (
     PROFILES,
-    Loudness,
     _least_within,
     _TruePeaks,
     measure,
     normalise,
 )
 
-from ..conftest import DATA
-
-BOOK = """---
-title: Three Small Rooms
-author: Ada Lane
-date: 2025
----
-
-## The Kitchen
-
-The kettle sang on the stove while the rain came down. She counted the cups twice.
-Nobody was coming, but she set the table for four all the same.
-
-## The Stair
-
-Seventeen steps led to the landing, and the ninth one creaked. The children knew it and
-stepped over it at night, which is how she always knew they had been up.
-
-## The Attic
-
-Under the roof the air was warm and smelled of dust and apples. A trunk stood by the
-window. She opened it, and the letters were still there, tied with string.
-"""
-
-
-def _build(folder: Path, settings: dict[str, object] | None = None) -> BuildReport:
-    manuscript = folder / "rooms.md"
-    manuscript.write_text(BOOK, encoding="utf-8")
-    values = {"narration.engine": "espeak", **(settings or {})}
-    return publish(BuildConfig(manuscript, folder / "out", values))
-
-
-@pytest.fixture(scope="module")
-def speech(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
-    return _build(
-        tmp_path_factory.mktemp("speech"),
-        {"outputs.single_mp3": True, "input.cover": DATA / "cover-32x48.png"},
-    )
-
-
-def _chapter_levels(report: BuildReport) -> list[tuple[MP3, Loudness]]:
-    levels = []
-    for chapter in report.chapters:
-        path = report.folder / chapter.href
-        info = MP3(path)
-        levels.append(
-            (info, measure(decode_file(path, info.info.sample_rate), info.info.sample_rate))
-        )
-    return levels
+from ..books import three_rooms
+from ..sound import chapter_levels
 
 
 @pytest.mark.slow
 def test_the_podcast_profile_is_louder_and_at_44_1_khz(tmp_path: Path) -> None:
-    report = _build(tmp_path, {"audio.profile": "podcast", "outputs.m4b": False})
-    for info, level in _chapter_levels(report):
+    report = three_rooms(tmp_path, {"audio.profile": "podcast", "outputs.m4b": False})
+    for info, level in chapter_levels(report):
         assert info.info.sample_rate == 44100
         assert abs(level.integrated_lufs - (-16.0)) <= 1.0, level
         assert level.true_peak_db <= -1.0, level
@@ -84,8 +34,8 @@ def test_the_podcast_profile_is_louder_and_at_44_1_khz(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_an_acx_build_passes_every_acx_figure(tmp_path: Path) -> None:
-    report = _build(tmp_path, {"audio.profile": "acx"})
-    for info, level in _chapter_levels(report):
+    report = three_rooms(tmp_path, {"audio.profile": "acx"})
+    for info, level in chapter_levels(report):
         assert info.info.sample_rate == 44100
         assert round(info.info.bitrate / 1000) == 192 and info.info.bitrate_mode == BitrateMode.CBR
         assert -23.0 <= level.rms_db <= -18.0, level
@@ -96,7 +46,7 @@ def test_an_acx_build_passes_every_acx_figure(tmp_path: Path) -> None:
 
 def test_acx_refuses_a_bitrate_it_does_not_accept(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="ACX requires 192 kbps"):
-        _build(tmp_path, {"audio.profile": "acx", "audio.bitrate": 64})
+        three_rooms(tmp_path, {"audio.profile": "acx", "audio.bitrate": 64})
 
 
 def test_audio_too_quiet_to_measure_is_not_blown_up_to_the_target() -> None:

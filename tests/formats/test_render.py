@@ -8,12 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from publisher.model import Pauses, Section, Utterance
-from publisher.readers import read_manuscript
-from publisher.speech.normalize import Normalizer
-from publisher.speech.script import Reading, section_script
-from publisher.structure.chapters import build_book
-
+from ..books import chapter, script
 from ..conftest import DATA, epub_text
 
 X = "{http://www.w3.org/1999/xhtml}"
@@ -21,17 +16,6 @@ X = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 RICH = DATA / "rich-book" / "rich-book.md"
-
-
-def chapter(epub: Path, number: int = 1) -> etree._Element:
-    return etree.fromstring(epub_text(epub, f"EPUB/c{number:02d}.xhtml").encode("utf-8"))
-
-
-def script(path: Path, number: int = 0, reading: Reading | None = None) -> list[Utterance]:
-    book = build_book(read_manuscript(path))
-    section: Section = book.sections[number]
-    say = Normalizer.for_text(book.metadata.language, "")
-    return list(section_script(section, Pauses(), say, reading))
 
 
 @pytest.fixture(scope="module")

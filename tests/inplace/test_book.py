@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 
@@ -11,10 +10,9 @@ from lxml import etree
 
 from publisher import BuildConfig, publish
 from publisher.inplace.book import read_in_place
-from publisher.inplace.markup import is_silent
 
 from ..conftest import CORPUS, assert_one_line_error, run
-from ..epubs import make_epub
+from ..epubs import body_text, make_epub
 
 X = "{http://www.w3.org/1999/xhtml}"
 
@@ -23,17 +21,6 @@ WASTELAND = CORPUS / "epub-idpf-wasteland.epub"
 TIME_MACHINE = CORPUS / "epub-se-the-time-machine.epub"
 
 THREE_BEARS = CORPUS / "epub2-pg23322-the-three-bears.epub"
-
-
-def _body_text(data: bytes) -> str:
-    """A document's text as read: a line break parts the words on either side."""
-    root = etree.fromstring(data)
-    for element in root.iter():
-        if is_silent(element) and isinstance(element.tag, str):  # a line number, a note mark
-            element.text = f" {element.text or ''} "
-            element.tail = f" {element.tail or ''}"
-    text = "".join(str(t) for t in root.find(f"{X}body").itertext())  # type: ignore[union-attr]
-    return re.sub("[\u00ad\u200b\u2060\ufeff]", "", text)  # joiners are not said
 
 
 corpus = pytest.mark.skipif(not WASTELAND.exists(), reason=f"no corpus at {CORPUS}")
@@ -49,7 +36,7 @@ def test_the_words_narrated_are_the_sources_own_each_once_in_order(item: Path) -
             w
             for name in book.package.documents()
             if name in book.documents
-            for w in _body_text(archive.read(name)).split()
+            for w in body_text(archive.read(name)).split()
         ]
     said = [
         w

@@ -12,10 +12,9 @@ import pytest
 from lxml import etree
 
 from publisher import BuildConfig, publish
-from publisher.inplace.markup import is_silent
 
 from ..conftest import CORPUS, DATA, ace_violations, epubcheck_messages
-from ..epubs import make_epub
+from ..epubs import body_text, make_epub
 
 pytestmark = pytest.mark.slow
 
@@ -36,17 +35,6 @@ def _narrated(source: Path, out: Path, settings: dict[str, object] | None = None
 def _members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {n: archive.read(n) for n in archive.namelist()}
-
-
-def _body_text(data: bytes) -> str:
-    """A document's text as read: a line break parts the words on either side."""
-    root = etree.fromstring(data)
-    for element in root.iter():
-        if is_silent(element) and isinstance(element.tag, str):  # a line number, a note mark
-            element.text = f" {element.text or ''} "
-            element.tail = f" {element.tail or ''}"
-    text = "".join(str(t) for t in root.find(f"{X}body").itertext())  # type: ignore[union-attr]
-    return re.sub("[\u00ad\u200b\u2060\ufeff]", "", text)  # joiners are not said
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +63,7 @@ def test_in_place_keeps_every_other_part_and_every_word_where_it_was(
     before, after = _members(typeset), _members(narrated)
     for name, data in before.items():
         if name.endswith(".xhtml") and data != after[name]:
-            assert _body_text(after[name]) == _body_text(data), name
+            assert body_text(after[name]) == body_text(data), name
         elif not name.endswith(".opf"):
             assert after[name] == data, name  # CSS, pictures, navigation: byte for byte
     assert next(iter(after)) == "mimetype"

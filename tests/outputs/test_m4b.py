@@ -12,67 +12,28 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
-from publisher import BuildConfig, BuildReport, publish
+from publisher import BuildReport
 from publisher.audio.ffmpeg import decode_file
 from publisher.audio.loudness import (
     PROFILES,
-    Loudness,
     measure,
     measure_file,
 )
 from publisher.check import check_book
 
+from ..books import three_rooms
 from ..conftest import DATA
+from ..sound import chapter_levels
 
 pytestmark = pytest.mark.slow
-
-BOOK = """---
-title: Three Small Rooms
-author: Ada Lane
-date: 2025
----
-
-## The Kitchen
-
-The kettle sang on the stove while the rain came down. She counted the cups twice.
-Nobody was coming, but she set the table for four all the same.
-
-## The Stair
-
-Seventeen steps led to the landing, and the ninth one creaked. The children knew it and
-stepped over it at night, which is how she always knew they had been up.
-
-## The Attic
-
-Under the roof the air was warm and smelled of dust and apples. A trunk stood by the
-window. She opened it, and the letters were still there, tied with string.
-"""
-
-
-def _build(folder: Path, settings: dict[str, object] | None = None) -> BuildReport:
-    manuscript = folder / "rooms.md"
-    manuscript.write_text(BOOK, encoding="utf-8")
-    values = {"narration.engine": "espeak", **(settings or {})}
-    return publish(BuildConfig(manuscript, folder / "out", values))
 
 
 @pytest.fixture(scope="module")
 def speech(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
-    return _build(
+    return three_rooms(
         tmp_path_factory.mktemp("speech"),
         {"outputs.single_mp3": True, "input.cover": DATA / "cover-32x48.png"},
     )
-
-
-def _chapter_levels(report: BuildReport) -> list[tuple[MP3, Loudness]]:
-    levels = []
-    for chapter in report.chapters:
-        path = report.folder / chapter.href
-        info = MP3(path)
-        levels.append(
-            (info, measure(decode_file(path, info.info.sample_rate), info.info.sample_rate))
-        )
-    return levels
 
 
 def test_the_m4b_chapter_marks_fall_on_the_timeline(speech: BuildReport) -> None:
@@ -131,14 +92,14 @@ def test_chapters_json_and_the_single_mp3_agree_with_the_m4b(speech: BuildReport
 
 def test_the_speech_profile_gives_every_chapter_the_same_loudness(speech: BuildReport) -> None:
     profile = PROFILES["speech"]
-    for info, level in _chapter_levels(speech):
+    for info, level in chapter_levels(speech):
         assert info.info.sample_rate == 22050 and round(info.info.bitrate / 1000) == 64
         assert abs(level.integrated_lufs - (-19.0)) <= 1.0, level
         assert level.true_peak_db <= profile.peak_db, level
 
 
 def test_a_long_book_splits_into_m4b_parts_between_chapters(tmp_path: Path) -> None:
-    report = _build(tmp_path, {"m4b.split_hours": 0.002})  # 7.2 s parts: one chapter each here
+    report = three_rooms(tmp_path, {"m4b.split_hours": 0.002})  # 7.2 s parts: one chapter each here
     parts = sorted(report.folder.glob("*.m4b"))
     assert [p.name for p in parts] == [f"three-small-rooms-part{n}.m4b" for n in (1, 2, 3)]
     for part, chapter in zip(parts, report.chapters, strict=True):

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lxml import etree
 
 from publisher.model import (
     ParagraphBlock,
-    Pauses,
     QuoteBlock,
-    Section,
     Styled,
-    Utterance,
     block_text,
 )
-from publisher.readers import read_manuscript
 from publisher.readers.markdown import read_markdown
-from publisher.speech.normalize import Normalizer
-from publisher.speech.script import Reading, section_script
-from publisher.structure.chapters import build_book
 
-from ..conftest import Builder, epub_text
-
-
-def chapter(epub: Path, number: int = 1) -> etree._Element:
-    return etree.fromstring(epub_text(epub, f"EPUB/c{number:02d}.xhtml").encode("utf-8"))
-
-
-def script(path: Path, number: int = 0, reading: Reading | None = None) -> list[Utterance]:
-    book = build_book(read_manuscript(path))
-    section: Section = book.sections[number]
-    say = Normalizer.for_text(book.metadata.language, "")
-    return list(section_script(section, Pauses(), say, reading))
+from ..books import chapter
+from ..conftest import Builder
 
 
 def test_scripts_and_unknown_tags_in_markdown_never_reach_the_page(build: Builder) -> None:

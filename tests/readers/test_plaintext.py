@@ -2,62 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publisher.model import (
-    Block,
-    Book,
     BreakBlock,
     HeadingBlock,
-    Manuscript,
-    Metadata,
     Paragraph,
     ParagraphBlock,
-    Subheading,
 )
-from publisher.readers import read_manuscript
 from publisher.readers.markdown import read_markdown
 from publisher.readers.plaintext import read_plaintext
 from publisher.structure.chapters import build_book
 
+from ..books import TEXT, book_of, book_words, manuscript_of, words_of
 from ..conftest import DATA
-
-
-def book_of(path: Path) -> Book:
-    return build_book(read_manuscript(path))
-
-
-WORD = st.text(
-    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,!?'\"-",
-    min_size=1,
-    max_size=12,
-)
-
-TEXT = st.lists(WORD, min_size=1, max_size=30).map(" ".join)
-
-
-def _manuscript(blocks: tuple[Block, ...]) -> Manuscript:
-    return Manuscript(Metadata(title="Property"), blocks, "property.md")
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.casefold())
-
-
-def _book_words(book: Book) -> list[str]:
-    words: list[str] = []
-    for section in book.sections:
-        if section.from_manuscript:
-            words += _words(section.label or "") + _words(section.title or "")
-        for item in section.content:
-            if isinstance(item, Paragraph | Subheading):
-                words += _words(item.text)
-    return words
 
 
 def _is_subsequence(part: list[str], whole: list[str]) -> bool:
@@ -110,9 +70,9 @@ def test_scene_breaks_in_every_usual_shape_become_breaks() -> None:
 def test_plain_text_reading_and_structuring_invent_no_text(text: str) -> None:
     found = read_plaintext(text)
     meta = found.metadata
-    meta_words = _words(" ".join(meta.get(k, "") for k in ("title", "subtitle", "author")))
-    book = build_book(_manuscript(found.blocks))
-    assert _is_subsequence(meta_words + _book_words(book), _words(text))
+    meta_words = words_of(" ".join(meta.get(k, "") for k in ("title", "subtitle", "author")))
+    book = build_book(manuscript_of(found.blocks))
+    assert _is_subsequence(meta_words + book_words(book), words_of(text))
 
 
 def test_a_subtitle_on_the_line_under_the_title_is_metadata_not_the_first_paragraph() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import random
 import subprocess
 import sys
@@ -18,19 +16,12 @@ from publisher.audio.ffmpeg import decode_file
 from publisher.errors import EngineError
 from publisher.speech.engines import EngineBase
 from publisher.speech.engines.base import Clip, Voice
-from publisher.speech.synthesis import MIN_PARALLEL_CHARACTERS, Job, engine_pieces, synthesize
+from publisher.speech.synthesis import Job, engine_pieces, synthesize
 
+from ..books import MODIFIED, digests, excerpt
 from ..conftest import SOURCE
 
 BOOK = SOURCE / "the-cartographer-of-small-rivers.md"
-
-
-def _digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "report.json"
-    }
 
 
 def _workers_of(pid: int) -> list[int]:
@@ -78,20 +69,6 @@ class FlakyEngine(EngineBase):
         if self.calls <= self.fail_first:
             raise RuntimeError("model crashed")
         return Clip(b"" if self.silent else b"\x01\x00" * 100, 22050)
-
-
-ARTICLE = SOURCE / "the-last-ferry-to-inishcarrow.txt"
-
-MODIFIED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-
-
-def _excerpt(folder: Path, paragraphs: int = 6) -> Path:
-    blocks = ARTICLE.read_text(encoding="utf-8").split("\n\n")[: paragraphs + 1]
-    text = "\n\n".join(blocks) + "\n"
-    assert len(text) > MIN_PARALLEL_CHARACTERS
-    path = folder / "excerpt.txt"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.mark.slow
@@ -152,10 +129,12 @@ def test_an_engine_that_returns_no_audio_is_reported_but_silence_for_punctuation
 
 
 @pytest.mark.slow
-def test_a_10000_word_sentence_is_spoken_in_pieces_with_exact_timing(tmp_path: Path) -> None:
+def test_a_sentence_of_thousands_of_words_is_spoken_in_pieces_with_exact_timing(
+    tmp_path: Path,
+) -> None:
     words = "river stone bridge lantern harbour window meadow orchard signal ferry".split()
     pick = random.Random(3).choice
-    said = [pick(words) + ("," if i % 17 == 16 else "") for i in range(10_000)]
+    said = [pick(words) + ("," if i % 17 == 16 else "") for i in range(3_000)]
     manuscript = tmp_path / "long.md"
     manuscript.write_text(f"# The Statement\n\nShe said {' '.join(said)}.\n", encoding="utf-8")
     report = publish(
@@ -165,10 +144,10 @@ def test_a_10000_word_sentence_is_spoken_in_pieces_with_exact_timing(tmp_path: P
             {"narration.engine": "espeak", "outputs.m4b": False, "outputs.daisy": False},
         )
     )
-    assert report.narration is not None and report.narration.cache_misses > 40  # pieces
+    assert report.narration is not None and report.narration.cache_misses > 12  # pieces
     (chapter,) = report.chapters
     _, sentence = chapter.timeline.items
-    assert sentence.kind == "sentence" and sentence.end_ms - sentence.start_ms > 30 * 60_000
+    assert sentence.kind == "sentence" and sentence.end_ms - sentence.start_ms > 9 * 60_000
     # Decoded from the file, as a player hears it: the sample count matches the Timeline.
     samples = len(decode_file(report.folder / chapter.href)) // 2
     assert abs(samples / 22.05 - chapter.timeline.duration_ms) < 1
@@ -185,7 +164,7 @@ def test_long_text_is_cut_for_the_engine_at_clauses_then_words() -> None:
 @pytest.mark.slow
 def test_espeak_output_is_the_same_for_one_job_or_two(tmp_path: Path) -> None:
     """eSpeak NG's sentences do not depend on what its process said before them."""
-    manuscript = _excerpt(tmp_path)
+    manuscript = excerpt(tmp_path)
     builds = [
         publish(
             BuildConfig(
@@ -197,4 +176,4 @@ def test_espeak_output_is_the_same_for_one_job_or_two(tmp_path: Path) -> None:
         )
         for jobs in (1, 2)
     ]
-    assert _digests(builds[0].folder) == _digests(builds[1].folder)
+    assert digests(builds[0].folder) == digests(builds[1].folder)

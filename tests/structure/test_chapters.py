@@ -2,46 +2,23 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publisher.model import (
     Block,
-    Book,
     BreakBlock,
     HeadingBlock,
-    Manuscript,
-    Metadata,
     Paragraph,
     ParagraphBlock,
     Subheading,
 )
-from publisher.readers import read_manuscript
 from publisher.readers.markdown import read_markdown
 from publisher.structure.chapters import build_book
 
+from ..books import TEXT, book_of, book_words, manuscript_of, outline, words_of
 from ..conftest import DATA, SOURCE
-
-
-def book_of(path: Path) -> Book:
-    return build_book(read_manuscript(path))
-
-
-def outline(book: Book) -> list[tuple[str, str, int, str]]:
-    return [(s.kind, s.matter, s.depth, s.display_title) for s in book.sections]
-
-
-WORD = st.text(
-    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,!?'\"-",
-    min_size=1,
-    max_size=12,
-)
-
-TEXT = st.lists(WORD, min_size=1, max_size=30).map(" ".join)
 
 
 @st.composite
@@ -63,32 +40,13 @@ def block_lists(draw: st.DrawFn) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _manuscript(blocks: tuple[Block, ...]) -> Manuscript:
-    return Manuscript(Metadata(title="Property"), blocks, "property.md")
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.casefold())
-
-
-def _book_words(book: Book) -> list[str]:
-    words: list[str] = []
-    for section in book.sections:
-        if section.from_manuscript:
-            words += _words(section.label or "") + _words(section.title or "")
-        for item in section.content:
-            if isinstance(item, Paragraph | Subheading):
-                words += _words(item.text)
-    return words
-
-
 def _block_words(blocks: tuple[Block, ...]) -> list[str]:
     words: list[str] = []
     for block in blocks:
         if isinstance(block, HeadingBlock):
-            words += _words(block.label or "") + _words(block.text)
+            words += words_of(block.label or "") + words_of(block.text)
         elif isinstance(block, ParagraphBlock):
-            words += _words(block.text)
+            words += words_of(block.text)
     return words
 
 
@@ -144,7 +102,7 @@ def test_a_lone_markdown_title_heading_is_the_title_not_a_chapter() -> None:
 
 def test_subheadings_stay_inside_their_chapter() -> None:
     found = read_markdown("## One\n\nText.\n\n### A detail\n\nMore.\n\n## Two\n\nEnd.\n")
-    book = build_book(_manuscript(found.blocks))
+    book = build_book(manuscript_of(found.blocks))
     assert [s.display_title for s in book.sections] == ["One", "Two"]
     first = book.sections[0].content
     assert isinstance(first[1], Subheading) and (first[1].level, first[1].text) == (2, "A detail")
@@ -162,5 +120,5 @@ def test_ids_are_stable_and_shaped_chapter_paragraph_sentence() -> None:
 @settings(max_examples=200, deadline=None)
 @given(block_lists())
 def test_structuring_loses_no_text_and_invents_none(blocks: tuple[Block, ...]) -> None:
-    book = build_book(_manuscript(blocks))
-    assert _book_words(book) == _block_words(blocks)
+    book = build_book(manuscript_of(blocks))
+    assert book_words(book) == _block_words(blocks)

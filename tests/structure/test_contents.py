@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from publisher.model import (
     Block,
-    Book,
     Manuscript,
     Metadata,
 )
-from publisher.readers import read_manuscript
 from publisher.readers.plaintext import read_plaintext
 from publisher.structure.chapters import build_book
 
+from ..books import book_of, outline
 from ..conftest import DATA
-
-
-def book_of(path: Path) -> Book:
-    return build_book(read_manuscript(path))
-
-
-def outline(book: Book) -> list[tuple[str, str, int, str]]:
-    return [(s.kind, s.matter, s.depth, s.display_title) for s in book.sections]
 
 
 def _manuscript(blocks: tuple[Block, ...]) -> Manuscript:
