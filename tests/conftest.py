@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 
 from publisher import BuildConfig, BuildReport, publish
 from publisher.cli import main
+from publisher.outputs import registry
 
 from .epubcheck_runner import run_epubcheck
 
@@ -30,6 +32,20 @@ CORPUS = Path(os.environ.get("PUBLISHER_CORPUS", ROOT.resolve().parent / "shared
 REQUIRE_VALIDATORS = bool(os.environ.get("PUBLISHER_REQUIRE_VALIDATORS"))
 
 Builder = Callable[..., BuildReport]
+# The settings of a build whose EPUB alone is looked at: the narration is still made.
+EPUB_ONLY: dict[str, object] = {f"outputs.{o.name}": o.name == "epub" for o in registry()}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Builds made outside a test's own fixtures (a module's shared book) use a cache of
+    this test process, never the user's: each test then gets its own (_private_cache)."""
+    del config
+    os.environ["PUBLISHER_CACHE_DIR"] = tempfile.mkdtemp(prefix="publisher-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    del config
+    shutil.rmtree(os.environ.pop("PUBLISHER_CACHE_DIR", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,15 @@ from mutagen.mp4 import MP4
 
 from publisher import BuildConfig, publish
 
-from ..conftest import DATA, SOURCE, Builder, ace_violations, epub_text, epubcheck_messages
+from ..conftest import (
+    DATA,
+    EPUB_ONLY,
+    SOURCE,
+    Builder,
+    ace_violations,
+    epub_text,
+    epubcheck_messages,
+)
 from ..daisy_validator import validate_daisy
 
 OPF = "EPUB/content.opf"
@@ -245,7 +253,8 @@ def test_narrated_read_along_samples_pass_epubcheck_and_ace(
     manuscript: Path, build: Builder, tmp_path: Path
 ) -> None:
     # eSpeak NG narrates in a second; the Piper read-along build is validated in test_overlays.
-    epub = build(manuscript, {"narration.enabled": True, "narration.engine": "espeak"}).epub
+    values = {**EPUB_ONLY, "narration.enabled": True, "narration.engine": "espeak"}
+    epub = build(manuscript, values).epub
     assert epubcheck_messages(epub, tmp_path) == []
     assert ace_violations(epub, tmp_path) == []
 
@@ -259,7 +268,12 @@ def test_every_kind_of_content_read_along_with_endnotes_passes_epubcheck_and_ace
     # Media Overlays nested by container (footnotes: the text-only builds above).
     book = build(
         DATA / "rich-book" / "rich-book.md",
-        {"narration.enabled": True, "narration.engine": "espeak", "structure.notes": "chapter"},
+        {
+            **EPUB_ONLY,
+            "narration.enabled": True,
+            "narration.engine": "espeak",
+            "structure.notes": "chapter",
+        },
     )
     assert epubcheck_messages(book.epub, tmp_path) == []
     assert ace_violations(book.epub, tmp_path) == []

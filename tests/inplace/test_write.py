@@ -13,7 +13,7 @@ from lxml import etree
 
 from publisher import BuildConfig, publish
 
-from ..conftest import CORPUS, DATA, ace_violations, epubcheck_messages
+from ..conftest import CORPUS, DATA, EPUB_ONLY, ace_violations, epubcheck_messages
 from ..epubs import body_text, make_epub
 
 pytestmark = pytest.mark.slow
@@ -26,7 +26,7 @@ WASTELAND = CORPUS / "epub-idpf-wasteland.epub"
 
 
 def _narrated(source: Path, out: Path, settings: dict[str, object] | None = None) -> Path:
-    values = {"outputs.m4b": False, "outputs.daisy": False, **(settings or {})}
+    values = {**EPUB_ONLY, **(settings or {})}
     report = publish(BuildConfig(source, out, values))
     assert report.in_place
     return report.epub
