@@ -29,9 +29,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check publisher tests scripts
 	$(BIN)/mypy
 
-# One worker per core; a module's tests stay on one worker, sharing its built books.
+# One worker per core; a module's tests stay on one worker, sharing its built books,
+# except the cases of the validator tests, each sent to whichever worker is free.
 test: lint
-	$(BIN)/python -m pytest -n auto --dist loadscope
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The unit tests alone (no narration, validators, Dask or browser): seconds, not minutes.
 test-fast: $(VENV)/.installed-test

@@ -14,6 +14,7 @@ from typing import Any
 
 from publisher.cache import SentenceCache
 from publisher.config import BuildConfig
+from publisher.errors import OutputError
 from publisher.formats.epub import book_identifier
 from publisher.inplace.book import narrates_in_place, read_in_place
 from publisher.metadata import load_chapter_titles
@@ -69,7 +70,10 @@ class BuildReport:
 
     @property
     def epub(self) -> Path:
-        return self.folder / self.outputs["epub"][0]
+        files = self.outputs.get("epub")
+        if not files:
+            raise OutputError("this build made no EPUB: outputs.epub is off")
+        return self.folder / files[0]
 
     @property
     def duration_s(self) -> float | None:
@@ -221,7 +225,8 @@ def enabled_outputs(settings: Settings) -> list[Output]:
     kept = [o for o in chosen if all(r in names for r in o.requires)]
     for output in chosen:
         if output not in kept:
-            log.info("no %s: it lists the %s, which are not made", output.title, output.requires)
+            needed = ", ".join(r for r in output.requires if r not in names)
+            log.info("no %s: it lists what outputs.%s makes, which is off", output.title, needed)
     return kept
 
 

@@ -48,6 +48,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(os.environ.pop("PUBLISHER_CACHE_DIR", ""), ignore_errors=True)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With `--dist loadgroup` (make test), a module's tests run on one worker, sharing the
+    books its fixtures build once; but each case of a parametrised validator test is a run
+    of EPUBCheck and Ace costing up to a minute, so those cases go to whichever worker is
+    free. Otherwise the two modules that validate many books would hold one worker each."""
+    del config
+    for item in items:
+        spread = item.get_closest_marker("validators") and hasattr(item, "callspec")
+        if not spread and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
 @pytest.fixture(scope="session")
 def _compiled_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("voices")
