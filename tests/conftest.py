@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,17 @@ def _private_cache(
     (cache / "voices").symlink_to(_compiled_voices, target_is_directory=True)
     (cache / "models").symlink_to(_unpacked_models, target_is_directory=True)
     monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(cache))
+
+
+@pytest.fixture(autouse=True)
+def _library_logging() -> Iterator[None]:
+    """The CLI hands the library's log to its own stderr presenter (and stops it reaching
+    the root logger); a test that runs the CLI gives it back, so caplog sees the next."""
+    logger = logging.getLogger("publisher")
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    yield
+    logger.handlers[:], logger.propagate = saved[0], saved[1]
+    logger.setLevel(saved[2])
 
 
 @pytest.fixture
