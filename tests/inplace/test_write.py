@@ -136,7 +136,8 @@ def test_a_one_file_book_narrated_in_place_passes_epubcheck_and_adds_no_ace_find
     epub = _narrated(source, tmp_path / "out", {"narration.engine": "espeak"})
     assert epubcheck_messages(epub, tmp_path) == []
     found = set(ace_violations(epub, tmp_path / "after"))
-    assert found <= set(ace_violations(WASTELAND, tmp_path / "before"))
+    if found:  # the source's own findings may stay; nothing more
+        assert found <= set(ace_violations(WASTELAND, tmp_path / "before"))
 
 
 @pytest.mark.validators
