@@ -51,12 +51,17 @@ def machine_cache_dir(kind: str) -> Path:
     return root / kind
 
 
+def cache_at(location: str) -> Path | str:
+    """A cache location as given: an fsspec URL stays a string, anything else a folder."""
+    return location if "://" in location else Path(location).expanduser()
+
+
 def default_cache_dir() -> Path | str:
     """$PUBLISHER_CACHE_DIR (a folder or a URL), else the user's cache folder
     ($XDG_CACHE_HOME or ~/.cache)."""
     explicit = os.environ.get("PUBLISHER_CACHE_DIR")
     if explicit:
-        return explicit if "://" in explicit else Path(explicit).expanduser()
+        return cache_at(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "publisher"
 

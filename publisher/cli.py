@@ -13,7 +13,7 @@ import click
 from click.decorators import FC
 
 from publisher.batch import REPORT, Outcome, read_catalogue, run_batch
-from publisher.cache import SentenceCache, default_cache_dir
+from publisher.cache import SentenceCache, cache_at, default_cache_dir
 from publisher.check import check_book
 from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import ConfigError, PublisherError
@@ -509,9 +509,7 @@ def clear(cache_dir: str | None) -> None:
 
 
 def _store(location: str | None) -> SentenceCache:
-    if location is None:
-        return SentenceCache(default_cache_dir())
-    return SentenceCache(location if "://" in location else Path(location))
+    return SentenceCache(cache_at(location) if location else default_cache_dir())
 
 
 def _size(count: int) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from publisher.audio.encode import bitrates_at
 from publisher.audio.loudness import PROFILES, AudioProfile
-from publisher.cache import default_cache_dir
+from publisher.cache import cache_at, default_cache_dir
 from publisher.errors import ConfigError
 from publisher.settings import Layer, Resolved, Settings, default_layers, resolve
 from publisher.speech.script import Reading
@@ -72,7 +72,7 @@ class BuildConfig:
             return default_cache_dir()
         if chosen == "off":
             return None
-        return chosen if "://" in chosen else Path(chosen)
+        return cache_at(chosen)
 
     def chapter_options(self, titles: tuple[str, ...] = ()) -> ChapterOptions:
         structure = self.settings.structure

@@ -107,6 +107,16 @@ def load_chapter_titles(manuscript: Path) -> tuple[str, ...]:
 
 
 def _book_table(manuscript: Path) -> tuple[Path, dict[str, Any], str]:
+    path, data, source = read_book_toml(manuscript)
+    # [build] holds the book's settings (publisher.settings), not its metadata.
+    data.pop(BUILD_TABLE, None)
+    table = data["book"] if isinstance(data.get("book"), dict) else data
+    return path, table, source
+
+
+def read_book_toml(manuscript: Path) -> tuple[Path, dict[str, Any], str]:
+    """The book.toml beside ``manuscript``: its path, its tables and its text (for line
+    numbers); nothing when there is none."""
     path = manuscript.parent / BOOK_TOML
     if not path.is_file():
         return path, {}, ""
@@ -115,13 +125,9 @@ def _book_table(manuscript: Path) -> tuple[Path, dict[str, Any], str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
     try:
-        data = tomllib.loads(source)
+        return path, tomllib.loads(source), source
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    # [build] holds the book's settings (publisher.settings), not its metadata.
-    data.pop(BUILD_TABLE, None)
-    table = data["book"] if isinstance(data.get("book"), dict) else data
-    return path, table, source
 
 
 def resolve_metadata(layers: Sequence[Mapping[str, str]], fallback_title: str) -> Metadata:

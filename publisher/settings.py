@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
-import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,7 +26,7 @@ from typing import Any, NoReturn, TypeVar
 from publisher.audio.encode import ALL_BITRATES
 from publisher.audio.loudness import PROFILE_NAMES, ProfileName
 from publisher.errors import ConfigError
-from publisher.metadata import BOOK_TOML, BUILD_TABLE, normalise_language
+from publisher.metadata import BUILD_TABLE, normalise_language, read_book_toml
 from publisher.model import NOTE_PLACEMENTS, NotePlacement, Pauses
 from publisher.speech.script import CODE_READINGS, CodeReading
 from publisher.structure.topics import CHAPTER_MODES, DEFAULT_MIN_WORDS, ChapterMode
@@ -446,13 +445,7 @@ def _settings(chosen: Mapping[str, object]) -> Settings:
 
 def book_layer(manuscript: Path) -> Layer | None:
     """The ``[build]`` table of the book.toml beside ``manuscript``, if it has one."""
-    path = manuscript.parent / BOOK_TOML
-    if not path.is_file():
-        return None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read as TOML ({exc})") from None
+    path, data, _ = read_book_toml(manuscript)
     table = data.get(BUILD_TABLE)
     if table is None:
         return None
