@@ -1,494 +1,45 @@
-"""English text normalisation: what a narrator says for what a reader sees.
-
-Ordered, table-driven rewrite rules. Each rule turns one kind of written form (money,
-times, dates, abbreviations...) into words; number words come from num2words. The rules
-run in a fixed order because the forms overlap: "£20m" must be read as money before "20m"
-could be read as metres, and "7/11/2004" as a date before "7/11" as a fraction.
-"""
+"""The English rewrite rules, in the order they run."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
 
-from num2words import num2words
-
-Variant = Literal["en-GB", "en-US"]
-
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"Sept": "September"}
-_MONTH = r"(?P<month>(?:" + "|".join(MONTHS) + r")|(?:" + "|".join(_MONTH_ABBREVIATIONS) + r")\.?)"
-
-
-@dataclass(frozen=True)
-class Rules:
-    variant: Variant
-
-    @property
-    def british(self) -> bool:
-        return self.variant == "en-GB"
-
-
-# --- number words ---------------------------------------------------------------------
-
-
-def cardinal(value: int, rules: Rules) -> str:
-    words: str = num2words(value, lang="en")
-    words = words.replace(",", "")
-    if not rules.british:
-        words = words.replace(" and ", " ")
-    return words
-
-
-def ordinal(value: int, rules: Rules) -> str:
-    words: str = num2words(value, lang="en", to="ordinal")
-    words = words.replace(",", "")
-    return words if rules.british else words.replace(" and ", " ")
-
-
-def year(value: int, rules: Rules) -> str:
-    words: str = num2words(value, lang="en", to="year")
-    words = words.replace(",", "").replace("oh-", "oh ")
-    return words if rules.british else words.replace(" and ", " ")
-
-
-def decimal(text: str, rules: Rules) -> str:
-    """ "28.9" -> "twenty-eight point nine"; digits after the point are read one by one."""
-    whole, _, fraction = text.replace(",", "").partition(".")
-    spoken = cardinal(int(whole or "0"), rules)
-    if fraction:
-        spoken += " point " + " ".join(_DIGITS[int(d)] for d in fraction)
-    return spoken
-
-
-def number(text: str, rules: Rules) -> str:
-    """Any written number: "1,234", "3.5", "007", "1991" (a year), "12345678" (digits)."""
-    plain = text.replace(",", "")
-    if "." in plain:
-        return decimal(plain, rules)
-    if len(plain) > 1 and plain.startswith("0"):
-        return " ".join("oh" if d == "0" else _DIGITS[int(d)] for d in plain)
-    if "," not in text and len(plain) == 4 and 1001 <= int(plain) <= 2099:
-        return year(int(plain), rules)
-    if len(plain) > 15:
-        return " ".join(_DIGITS[int(d)] for d in plain)
-    return cardinal(int(plain), rules)
-
-
-_DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-
-# --- tables -----------------------------------------------------------------------------
-
-# Abbreviations that always expand the same way. Titles are only expanded before a name.
-TITLES = {
-    "Mr": "Mister",
-    "Mrs": "Missus",
-    "Ms": "Miz",
-    "Messrs": "Messieurs",
-    "Prof": "Professor",
-    "Rev": "Reverend",
-    "Revd": "Reverend",
-    "Gen": "General",
-    "Lt Col": "Lieutenant Colonel",
-    "Lt Gen": "Lieutenant General",
-    "Maj Gen": "Major General",
-    "Brig Gen": "Brigadier General",
-    "Lt Cdr": "Lieutenant Commander",
-    "Lt": "Lieutenant",
-    "Col": "Colonel",
-    "Maj": "Major",
-    "Capt": "Captain",
-    "Cpl": "Corporal",
-    "Sgt": "Sergeant",
-    "Pte": "Private",
-    "Pvt": "Private",
-    "Adm": "Admiral",
-    "Cdr": "Commander",
-    "Cmdr": "Commander",
-    "Gov": "Governor",
-    "Sen": "Senator",
-    "Rep": "Representative",
-    "Supt": "Superintendent",
-    "Insp": "Inspector",
-    "Det": "Detective",
-    "Fr": "Father",
-    "Sr": "Sister",
-    "Hon": "Honourable",
-    "Mme": "Madame",
-    "Mlle": "Mademoiselle",
-    "Mt": "Mount",
-    "Ft": "Fort",
-    "Pres": "President",
-}
-# Abbreviations expanded wherever they stand (with their full stops as written).
-ALWAYS = {
-    "e.g.": "for example",
-    "eg.": "for example",
-    "i.e.": "that is",
-    "ie.": "that is",
-    "etc.": "et cetera",
-    "vs.": "versus",
-    "vs": "versus",
-    "v.": "versus",
-    "cf.": "compare",
-    "approx.": "approximately",
-    "ca.": "circa",
-    "c.": "circa",
-    "et al.": "and others",
-    "a.k.a.": "also known as",
-    "aka": "also known as",
-    "n.b.": "note",
-    "N.B.": "note",
-    "Jr.": "Junior",
-    "Jr": "Junior",
-    "Sr.": "Senior",
-    "Snr": "Senior",
-    "Jnr": "Junior",
-    "Bros.": "Brothers",
-    "Co.": "Company",
-    "Corp.": "Corporation",
-    "Inc.": "Incorporated",
-    "Ltd": "Limited",
-    "Ltd.": "Limited",
-    "plc": "P-L-C",
-    "PLC": "P-L-C",
-    "Dept.": "Department",
-    "dept.": "department",
-    "Univ.": "University",
-    "Ave.": "Avenue",
-    "Rd.": "Road",
-}
-# Abbreviations that only stand before a number.
-BEFORE_NUMBER = {
-    "No.": "number",
-    "Nos.": "numbers",
-    "no.": "number",
-    "p.": "page",
-    "pp.": "pages",
-    "vol.": "volume",
-    "Vol.": "volume",
-    "vols.": "volumes",
-    "ch.": "chapter",
-    "Ch.": "chapter",
-    "fig.": "figure",
-    "Fig.": "figure",
-    "para.": "paragraph",
-    "sec.": "section",
-    "art.": "article",
-    "Art.": "article",
-    "ed.": "edition",
-    "§": "section",
-    "§§": "sections",
-}
-
-UNITS: dict[str, tuple[str, str, str]] = {
-    # written: (singular, British plural, American plural)
-    "km": ("kilometre", "kilometres", "kilometers"),
-    "m": ("metre", "metres", "meters"),
-    "cm": ("centimetre", "centimetres", "centimeters"),
-    "mm": ("millimetre", "millimetres", "millimeters"),
-    "kg": ("kilogram", "kilograms", "kilograms"),
-    "g": ("gram", "grams", "grams"),
-    "mg": ("milligram", "milligrams", "milligrams"),
-    "t": ("tonne", "tonnes", "tons"),
-    "l": ("litre", "litres", "liters"),
-    "ml": ("millilitre", "millilitres", "milliliters"),
-    "km/h": ("kilometre per hour", "kilometres per hour", "kilometers per hour"),
-    "kph": ("kilometre per hour", "kilometres per hour", "kilometers per hour"),
-    "mph": ("mile per hour", "miles per hour", "miles per hour"),
-    "ft": ("foot", "feet", "feet"),
-    "in.": ("inch", "inches", "inches"),
-    "mi": ("mile", "miles", "miles"),
-    "yd": ("yard", "yards", "yards"),
-    "lb": ("pound", "pounds", "pounds"),
-    "lbs": ("pound", "pounds", "pounds"),
-    "oz": ("ounce", "ounces", "ounces"),
-    "st": ("stone", "stone", "stone"),
-    "°C": ("degree Celsius", "degrees Celsius", "degrees Celsius"),
-    "°F": ("degree Fahrenheit", "degrees Fahrenheit", "degrees Fahrenheit"),
-    "°": ("degree", "degrees", "degrees"),
-    "ºC": ("degree Celsius", "degrees Celsius", "degrees Celsius"),
-    "kW": ("kilowatt", "kilowatts", "kilowatts"),
-    "MW": ("megawatt", "megawatts", "megawatts"),
-    "GW": ("gigawatt", "gigawatts", "gigawatts"),
-    "kWh": ("kilowatt hour", "kilowatt hours", "kilowatt hours"),
-    "W": ("watt", "watts", "watts"),
-    "V": ("volt", "volts", "volts"),
-    "Hz": ("hertz", "hertz", "hertz"),
-    "kHz": ("kilohertz", "kilohertz", "kilohertz"),
-    "MHz": ("megahertz", "megahertz", "megahertz"),
-    "GHz": ("gigahertz", "gigahertz", "gigahertz"),
-    "KB": ("kilobyte", "kilobytes", "kilobytes"),
-    "MB": ("megabyte", "megabytes", "megabytes"),
-    "GB": ("gigabyte", "gigabytes", "gigabytes"),
-    "TB": ("terabyte", "terabytes", "terabytes"),
-    "ms": ("millisecond", "milliseconds", "milliseconds"),
-    "sec": ("second", "seconds", "seconds"),
-    "secs": ("second", "seconds", "seconds"),
-    "min": ("minute", "minutes", "minutes"),
-    "mins": ("minute", "minutes", "minutes"),
-    "hr": ("hour", "hours", "hours"),
-    "hrs": ("hour", "hours", "hours"),
-    "ha": ("hectare", "hectares", "hectares"),
-    "tbsp": ("tablespoon", "tablespoons", "tablespoons"),
-    "tsp": ("teaspoon", "teaspoons", "teaspoons"),
-    "sq m": ("square metre", "square metres", "square meters"),
-    "sq km": ("square kilometre", "square kilometres", "square kilometers"),
-    "km2": ("square kilometre", "square kilometres", "square kilometers"),
-    "m2": ("square metre", "square metres", "square meters"),
-}
-# A bare "m" after a number means million in journalism ("5m people") but metres after
-# these words ("a 100m sprint", "20m high").
-_METRE_CONTEXT = (
-    "sprint",
-    "race",
-    "hurdles",
-    "freestyle",
-    "butterfly",
-    "breaststroke",
-    "backstroke",
-    "relay",
-    "dash",
-    "high",
-    "long",
-    "tall",
-    "wide",
-    "deep",
-    "away",
-    "from",
-    "above",
-    "below",
-    "of",
-    "in",
-    "to",
-    "under",
-    "over",
-    "across",
-    "drop",
-    "fall",
-    "swim",
-    "run",
-    "walk",
-    "depth",
-    "height",
-    "width",
+from publisher.speech.english.tables import (
+    ALWAYS,
+    BEFORE_NUMBER,
+    COMMON_WORDS,
+    CURRENCIES,
+    METRE_CONTEXT,
+    MULTIPLIERS,
+    REGNAL_NAMES,
+    ROMAN_KEYWORDS,
+    ROMAN_PATTERN,
+    ROMAN_VALUES,
+    SAID_AS_WORDS,
+    SPELLED,
+    SPELLED_AFTER_THE,
+    SPOKEN_NAMES,
+    SYMBOLS,
+    TITLES,
+    UNICODE_FRACTIONS,
+    UNITS,
 )
-
-CURRENCIES = {
-    "£": ("pound", "pounds", "penny", "pence"),
-    "$": ("dollar", "dollars", "cent", "cents"),
-    "€": ("euro", "euros", "cent", "cents"),
-    "¥": ("yen", "yen", "sen", "sen"),
-    "₹": ("rupee", "rupees", "paisa", "paise"),
-    "US$": ("US dollar", "US dollars", "cent", "cents"),
-    "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
-    "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
-}
-MULTIPLIERS = {
-    "k": "thousand",
-    "m": "million",
-    "mn": "million",
-    "bn": "billion",
-    "b": "billion",
-    "tn": "trillion",
-    "thousand": "thousand",
-    "million": "million",
-    "billion": "billion",
-    "trillion": "trillion",
-}
-
-# All-capital words read letter by letter, whatever their vowels.
-SPELLED = frozenset(
-    """
-US USA UK UN EU BBC CNN ITV NBC CBS ABC FBI CIA KGB MI5 MI6 NHS GP GPs MP MPs PM QC KC CEO CEOs
-CFO COO CTO GDP GNP DNA RNA TV PC PCs PR IRA UVF IDF RAF RN USAF NYPD LAPD UFO UFOs VIP VIPs ID
-IDs AI HIV BMW IBM ATM ATMs SUV SUVs DVD DVDs CD CDs PDF URL HTML USB GPS IQ IOU RSVP ASAP UAE
-OECD IMF WTO ECB ONS IPO WMD WMDs EC ECJ ICC ICJ WWF RSPCA RNLI BT BP HSBC RBS IT HR PhD PhDs
-MA BA BSc MSc MBA MD DJ DJs MC OK UCL LSE MIT UCLA NYU USSR GDR FA FC NFL NBA MLB NHL IOC
-WHO PA AP AFP CPR ICU A&E DIY BBQ TNT ANC SNP DUP SDLP LGBT LGBTQ EV EVs LED LEDs CO2 UV UN's
-""".split()
+from publisher.speech.english.words import (
+    DIGITS,
+    MONTH_ABBREVIATIONS,
+    MONTH_PATTERN,
+    MONTHS,
+    NUM,
+    Rules,
+    Variant,
+    cardinal,
+    decimal,
+    number,
+    ordinal,
+    plural_number,
+    year,
 )
-# Written in capitals for emphasis ("I said NO"), these are words, not initialisms.
-COMMON_WORDS = frozenset(
-    """
-a an the and or but if so no not yes yeah oh ah now then here there this that these those what
-why how who when where which all any some none one two ten me my you your he him his she her it
-its we our they them their am is are was were be been do does did don't can can't will won't
-shall should must may might could would have has had get got go went stop help wait look see
-say said tell told run come came never ever always very much more most less just only still
-also too again out off up down in on at by for from with into over under about after before
-love hate kill dead let hey wow ouch oops boo pow bang hush well okay real true false new
-old big bad good best mine ours yours hers
-""".split()
-)
-# Ambiguous capitals spelled only after "the": "the WHO", "the IT department".
-_SPELLED_AFTER_THE = frozenset({"WHO", "IT"})
-
-# Names whose spoken form no rule could find.
-SPOKEN_NAMES = {
-    "FTSE": "Footsie",
-    "Covid-19": "Covid nineteen",
-    "COVID-19": "Covid nineteen",
-    "iPhone": "iPhone",
-    "Nasdaq": "Nasdaq",
-    "NASDAQ": "Nasdaq",
-    "Xbox": "Xbox",
-}
-
-# All-capital words said as words.
-SAID_AS_WORDS = frozenset(
-    """
-NATO UNESCO UNICEF NASA AIDS NAFTA OPEC FIFA UEFA SARS COVID LASER RADAR SCUBA NIMBY OFSTED
-OFCOM OFGEM IKEA ISIS ASEAN EFTA GATT INTERPOL MERCOSUR SWAT UNIFIL ACAS DEFRA NICE ASDA
-TESCO SONAR ANZAC APEC BAFTA OXFAM FEMA NOAA QUANGO ERNIE PIN GIF JPEG WASP YOLO
-""".split()
-)
-
-REGNAL_NAMES = frozenset(
-    """
-Henry Edward George William Elizabeth Charles James Louis Richard John Paul Pius Leo Benedict
-Gregory Innocent Clement Alexander Peter Catherine Frederick Philip Mary Anne Victoria Nicholas
-Ivan Gustav Gustavus Christian Olaf Haakon Harald Carl Ferdinand Francis Franz Joseph Leopold
-Otto Rudolph Wilhelm Ludwig Maximilian Napoleon Constantine Justinian Boniface Urban Sixtus
-Julius Adrian Stephen David Malcolm Robert Alfonso Juan Felipe Carlos Manuel Pedro Sancho Umberto
-Vittorio Amadeus Rama Mohammed Hassan Abdullah Hussein Farouk Fuad Selim Suleiman Mehmed Murad
-""".split()
-)
-ROMAN_KEYWORDS = (
-    "chapter",
-    "part",
-    "book",
-    "volume",
-    "vol.",
-    "act",
-    "scene",
-    "war",
-    "phase",
-    "stage",
-    "level",
-    "class",
-    "grade",
-    "type",
-    "article",
-    "section",
-    "appendix",
-    "psalm",
-    "canto",
-    "series",
-    "season",
-    "episode",
-    "bowl",
-    "apollo",
-    "vatican",
-    "schedule",
-    "title",
-    "annex",
-    "division",
-    "league",
-    "category",
-    "mark",
-    "mk",
-)
-
-_ROMAN = r"(?=[MDCLXVI])M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})"
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-
-SYMBOLS = {
-    "&": " and ",
-    "+": " plus ",
-    "=": " equals ",
-    "×": " times ",
-    "÷": " divided by ",
-    "@": " at ",
-    "%": " per cent ",
-    "‰": " per mille ",
-    "©": " copyright ",
-    "®": " registered ",
-    "™": " trademark ",
-    "°": " degrees ",
-    "±": " plus or minus ",
-    "→": " to ",
-    "½": " a half ",
-    "¼": " a quarter ",
-    "¾": " three quarters ",
-    "<": " less than ",
-    ">": " more than ",
-    "§": " section ",
-    "¶": " paragraph ",
-    "#": " hash ",
-    "/": " slash ",
-    "~": " ",
-    "*": " ",
-    "_": " ",
-    "^": " ",
-    "|": " ",
-    "\\": " ",
-    "[": " ",
-    "]": " ",
-    "{": " ",
-    "}": " ",
-    "`": " ",
-    "•": " ",
-    "·": " ",
-}
-_UNICODE_FRACTIONS = {
-    "½": (1, 2),
-    "⅓": (1, 3),
-    "⅔": (2, 3),
-    "¼": (1, 4),
-    "¾": (3, 4),
-    "⅕": (1, 5),
-    "⅖": (2, 5),
-    "⅗": (3, 5),
-    "⅘": (4, 5),
-    "⅙": (1, 6),
-    "⅚": (5, 6),
-    "⅛": (1, 8),
-    "⅜": (3, 8),
-    "⅝": (5, 8),
-    "⅞": (7, 8),
-}
-BRITISH_SPELLINGS = frozenset(
-    """
-colour colours coloured favour favourite honour honours labour neighbour neighbours harbour
-behaviour centre centres theatre metre metres litre realise realised organise organised
-recognise recognised apologise travelled travelling cancelled grey programme defence licence
-catalogue analyse whilst amongst towards mum jewellery tyre kerb cheque pyjamas aluminium
-""".split()
-)
-AMERICAN_SPELLINGS = frozenset(
-    """
-color colors colored favor favorite honor honors labor neighbor neighbors harbor behavior
-center centers theater meter meters liter realize realized organize organized recognize
-recognized apologize traveled traveling canceled gray program defense license catalog analyze
-mom jewelry tire curb check pajamas aluminum
-""".split()
-)
-
-
-def guess_variant(text: str) -> Variant:
-    """British or American, by the spellings a manuscript uses; American when it is a tie."""
-    words = re.findall(r"[a-z]+", text.lower())
-    british = sum(1 for w in words if w in BRITISH_SPELLINGS)
-    american = sum(1 for w in words if w in AMERICAN_SPELLINGS)
-    return "en-GB" if british > american else "en-US"
-
 
 # --- the rules --------------------------------------------------------------------------
 
@@ -561,7 +112,7 @@ def _spell_address(address: str, rules: Rules) -> str:
     }
     spoken = "".join(names.get(ch, ch) for ch in address)
     return re.sub(
-        r"\d+", lambda d: " " + " ".join(_DIGITS[int(x)] for x in d.group(0)) + " ", spoken
+        r"\d+", lambda d: " " + " ".join(DIGITS[int(x)] for x in d.group(0)) + " ", spoken
     )
 
 
@@ -604,7 +155,7 @@ def _doctor_or_drive(text: str) -> str:
 
 
 @_sub(
-    rf"(?P<cur>US\$|A\$|C\$|[£$€¥₹])\s?(?P<amount>{_NUM})"
+    rf"(?P<cur>US\$|A\$|C\$|[£$€¥₹])\s?(?P<amount>{NUM})"
     r"(?:\s?(?P<mult>bn|mn|tn|[kmb]|thousand|million|billion|trillion)\b)?"
 )
 def money(m: re.Match[str], rules: Rules) -> str:
@@ -627,7 +178,7 @@ def money(m: re.Match[str], rules: Rules) -> str:
     return spoken
 
 
-@_sub(rf"(?<![\w.])(?P<amount>{_NUM})\s?(?P<unit>p|c)\b(?!\.\s?\d)")
+@_sub(rf"(?<![\w.])(?P<amount>{NUM})\s?(?P<unit>p|c)\b(?!\.\s?\d)")
 def pence(m: re.Match[str], rules: Rules) -> str:
     amount = m.group("amount")
     one = amount in {"1", "1.0"}
@@ -636,7 +187,7 @@ def pence(m: re.Match[str], rules: Rules) -> str:
     return f"{number(amount, rules)} {'cent' if one else 'cents'}"
 
 
-@_sub(rf"(?<![\w.])(?P<neg>-|−)?(?P<amount>{_NUM})\s?(?:%|per ?cent\b|percent\b)")
+@_sub(rf"(?<![\w.])(?P<neg>-|−)?(?P<amount>{NUM})\s?(?:%|per ?cent\b|percent\b)")
 def percentages(m: re.Match[str], rules: Rules) -> str:
     sign = "minus " if m.group("neg") else ""
     word = "per cent" if rules.british else "percent"
@@ -700,7 +251,7 @@ def _say_date(day: int, month: int, full_year: int | None, rules: Rules) -> str:
 
 @_sub(
     rf"(?<![\w.])(?:the\s+)?(?:(?P<d0>[0-3]?\d)(?:st|nd|rd|th)?\s?[-–]\s?)?"
-    rf"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}"
+    rf"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH_PATTERN}"
     r"(?:,?\s+(?P<y>\d{4})\b)?"
 )
 def day_month(m: re.Match[str], rules: Rules) -> str:
@@ -714,7 +265,7 @@ def day_month(m: re.Match[str], rules: Rules) -> str:
 
 
 @_sub(
-    rf"\b{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:[:.]\d|%|\d))"
+    rf"\b{MONTH_PATTERN}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:[:.]\d|%|\d))"
     r"(?:\s?[-–]\s?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<y>\d{4})\b)?"
 )
 def month_day(m: re.Match[str], rules: Rules) -> str:
@@ -728,25 +279,19 @@ def month_day(m: re.Match[str], rules: Rules) -> str:
 
 
 def _month(written: str) -> str:
-    return _MONTH_ABBREVIATIONS.get(written.rstrip("."), written.rstrip("."))
+    return MONTH_ABBREVIATIONS.get(written.rstrip("."), written.rstrip("."))
 
 
 @_sub(r"(?<![\w.])(?:(?P<century>\d{2})|['’‘])(?P<decade>\d)0s\b")
 def decades(m: re.Match[str], rules: Rules) -> str:
     decade = int(m.group("decade")) * 10
     if m.group("century") is None:
-        return _plural_number(cardinal(decade, rules)) if decade else "noughties"
+        return plural_number(cardinal(decade, rules)) if decade else "noughties"
     full = int(m.group("century")) * 100 + decade
     if full % 100 == 0:
         spoken = year(full, rules)
         return spoken.replace("hundred", "hundreds").replace("thousand", "thousands")
-    return _plural_number(year(full, rules))
-
-
-def _plural_number(words: str) -> str:
-    last = words.split()[-1]
-    plural = last[:-1] + "ies" if last.endswith("y") else last + "s"
-    return words[: -len(last)] + plural
+    return plural_number(year(full, rules))
 
 
 @_sub(r"(?<![\w.,])(?P<a>\d{4})\s?[-–—]\s?(?P<b>\d{2}|\d{4})(?!\w|[.,]\d)")
@@ -763,7 +308,7 @@ def year_ranges(m: re.Match[str], rules: Rules) -> str:
     return f"{year(first, rules)} to {tail}"
 
 
-@_sub(rf"(?<![\w.,])(?P<a>{_NUM})\s?[-–—]\s?(?P<b>{_NUM})(?!\w|[.,]\d)")
+@_sub(rf"(?<![\w.,])(?P<a>{NUM})\s?[-–—]\s?(?P<b>{NUM})(?!\w|[.,]\d)")
 def ranges(m: re.Match[str], rules: Rules) -> str:
     """ "10-12", "10–12" -> "10 to 12"; the numbers themselves are read by later rules."""
     return f"{m.group('a')} to {m.group('b')}"
@@ -777,7 +322,7 @@ def phone_numbers(m: re.Match[str], rules: Rules) -> str:
     """Telephone numbers are read digit by digit, zero as "oh"."""
     digits = re.sub(r"\D", "", m.group("phone"))
     plus = "plus " if m.group("phone").startswith("+") else ""
-    return plus + " ".join("oh" if d == "0" else _DIGITS[int(d)] for d in digits)
+    return plus + " ".join("oh" if d == "0" else DIGITS[int(d)] for d in digits)
 
 
 @_sub(r"(?<![\w.])(?P<n>\d+)(?P<letter>[A-Z])\b")
@@ -793,7 +338,7 @@ def ordinals(m: re.Match[str], rules: Rules) -> str:
 
 @_sub(r"(?<![\w./])(?P<whole>\d+)?\s?(?P<frac>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])")
 def unicode_fractions(m: re.Match[str], rules: Rules) -> str:
-    top, bottom = _UNICODE_FRACTIONS[m.group("frac")]
+    top, bottom = UNICODE_FRACTIONS[m.group("frac")]
     spoken = _fraction(top, bottom, rules)
     if m.group("whole"):
         article = "a " if top == 1 else ""
@@ -846,7 +391,7 @@ _COUNTED = (
 
 
 @_sub(
-    rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_NAMES})(?![\w/²])"
+    rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{NUM})\s?(?P<unit>{_UNIT_NAMES})(?![\w/²])"
     r"(?=(?P<next>\s+\w+)?)"
 )
 def units(m: re.Match[str], rules: Rules) -> str:
@@ -865,7 +410,7 @@ def units(m: re.Match[str], rules: Rules) -> str:
 
 def _means_million(following: str) -> bool:
     word = following.strip().lower()
-    return word in _COUNTED or not word.startswith(_METRE_CONTEXT)
+    return word in _COUNTED or not word.startswith(METRE_CONTEXT)
 
 
 @_sub(r"(?<![\w.])(?P<n>\d+)(?P<mult>bn|mn|tn|k)\b")
@@ -881,16 +426,18 @@ def roman_numerals(text: str, rules: Rules) -> str:
         return f"{m.group('key')} {cardinal(_roman(m.group('num')), rules).title()}"
 
     names = "|".join(sorted(REGNAL_NAMES))
-    text = re.sub(rf"\b(?P<name>{names})\s+(?P<num>{_ROMAN})\b(?!['’]?\w)", regnal, text)
+    text = re.sub(rf"\b(?P<name>{names})\s+(?P<num>{ROMAN_PATTERN})\b(?!['’]?\w)", regnal, text)
     keywords = "|".join(re.escape(k) for k in ROMAN_KEYWORDS)
-    return re.sub(rf"(?i:\b(?P<key>{keywords}))\s+(?P<num>{_ROMAN})\b(?!['’]?\w)", counted, text)
+    return re.sub(
+        rf"(?i:\b(?P<key>{keywords}))\s+(?P<num>{ROMAN_PATTERN})\b(?!['’]?\w)", counted, text
+    )
 
 
 def _roman(numeral: str) -> int:
     total = 0
     for here, after in zip(numeral, [*numeral[1:], " "], strict=True):
-        value = _ROMAN_VALUES[here]
-        total += -value if after != " " and _ROMAN_VALUES[after] > value else value
+        value = ROMAN_VALUES[here]
+        total += -value if after != " " and ROMAN_VALUES[after] > value else value
     return total
 
 
@@ -904,17 +451,17 @@ def negatives(m: re.Match[str], rules: Rules) -> str:
     return "minus "
 
 
-@_sub(rf"(?<![\w])(?P<n>{_NUM})(?P<tail>['’]?s)?(?![\d])")
+@_sub(rf"(?<![\w])(?P<n>{NUM})(?P<tail>['’]?s)?(?![\d])")
 def numbers(m: re.Match[str], rules: Rules) -> str:
     spoken = number(m.group("n"), rules)
     if m.group("tail"):
-        return _plural_number(spoken)
+        return plural_number(spoken)
     return spoken
 
 
 @_sub(r"\d")
 def stray_digits(m: re.Match[str], rules: Rules) -> str:
-    return f" {_DIGITS[int(m.group(0))]} "
+    return f" {DIGITS[int(m.group(0))]} "
 
 
 def capitals(text: str, rules: Rules) -> str:
@@ -933,7 +480,7 @@ def _capital_word(word: str, headline: bool, preceded_by_the: bool) -> str:
     stem, possessive = (word[:-2], word[-2:]) if word[-2:] in {"'s", "’s"} else (word, "")
     if not any(c.isupper() for c in stem[1:]):
         return word
-    if stem in _SPELLED_AFTER_THE and not preceded_by_the:
+    if stem in SPELLED_AFTER_THE and not preceded_by_the:
         return stem.lower() + possessive
     if stem in SPELLED or (stem.rstrip("s") in SPELLED and stem.endswith("s")):
         return spell_letters(stem) + possessive
@@ -965,7 +512,7 @@ def spell_letters(stem: str) -> str:
             if run:
                 words.append("-".join(run))
                 run = []
-            words.append(_DIGITS[int(ch)])
+            words.append(DIGITS[int(ch)])
         else:
             run.append("and" if ch == "&" else ch.upper())
     if run:
@@ -979,7 +526,7 @@ def letter_numbers(m: re.Match[str], rules: Rules) -> str:
     return f"{m.group('letter')} {cardinal(int(m.group('n')), rules)}"
 
 
-@_sub(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})(?P<scale>[CF])\b")
+@_sub(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{NUM})(?P<scale>[CF])\b")
 def temperatures(m: re.Match[str], rules: Rules) -> str:
     """British papers write "40.3C" without the degree sign."""
     scale = "Celsius" if m.group("scale") == "C" else "Fahrenheit"
