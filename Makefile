@@ -51,6 +51,7 @@ golden: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_epub.py
+	$(BIN)/python scripts/tn_table.py
 
 # Batch scaling: books and audio hours per wall-clock hour with 1 and 2 local Dask workers.
 bench-batch: $(VENV)/.installed-test

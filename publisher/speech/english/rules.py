@@ -3,24 +3,43 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
+from publisher.speech.english.codes import (
+    addresses,
+    digit_contexts,
+    digits,
+    international_phones,
+    ip_addresses,
+    local_phones,
+    north_american_phones,
+    social_security_numbers,
+    tax_codes,
+    toll_free_numbers,
+)
 from publisher.speech.english.tables import (
     ALWAYS,
     BEFORE_NUMBER,
     COMMON_WORDS,
     CURRENCIES,
+    CURRENCY_NAMES,
+    ERAS,
+    FILE_TYPES,
+    METRE_BEFORE,
     METRE_CONTEXT,
     MULTIPLIERS,
+    PER_UNITS,
     REGNAL_NAMES,
     ROMAN_KEYWORDS,
     ROMAN_PATTERN,
     ROMAN_VALUES,
     SAID_AS_WORDS,
+    SCORE_AFTER,
+    SCORE_BEFORE,
     SPELLED,
     SPELLED_AFTER_THE,
     SPOKEN_NAMES,
     SYMBOLS,
+    TIME_ZONES,
     TITLES,
     UNICODE_FRACTIONS,
     UNITS,
@@ -31,6 +50,7 @@ from publisher.speech.english.words import (
     MONTH_PATTERN,
     MONTHS,
     NUM,
+    Rule,
     Rules,
     Variant,
     cardinal,
@@ -38,12 +58,13 @@ from publisher.speech.english.words import (
     number,
     ordinal,
     plural_number,
+    rewrite,
     year,
 )
 
 # --- the rules --------------------------------------------------------------------------
 
-Rule = Callable[[str, Rules], str]
+_UNIT_NAMES = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 
 
 def normalize_english(text: str, variant: Variant) -> str:
@@ -61,59 +82,71 @@ def normalize_english(text: str, variant: Variant) -> str:
     return text
 
 
-def _sub(pattern: str, flags: int = 0) -> Callable[[Callable[[re.Match[str], Rules], str]], Rule]:
-    compiled = re.compile(pattern, flags)
-
-    def wrap(speak: Callable[[re.Match[str], Rules], str]) -> Rule:
-        def rule(text: str, rules: Rules) -> str:
-            return compiled.sub(lambda m: speak(m, rules), text)
-
-        rule.__name__ = speak.__name__
-        return rule
-
-    return wrap
-
-
-@_sub(r"(?<![\w@.])(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'’]")
+@rewrite(r"(?<![\w@.])(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'’]")
 def urls(m: re.Match[str], rules: Rules) -> str:
+    # "h-t-t-p-s colon slash slash w-w-w dot" tells a listener nothing the rest does not.
     address = re.sub(r"^https?://", "", m.group(0))
     address = re.sub(r"^www\.", "", address).rstrip("/")
     return _spell_address(address, rules)
 
 
-@_sub(r"(?<![\w.])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+@rewrite(r"(?<![\w@.])(?P<scheme>file|ftp|sftp)://(?P<path>[^\s<>\"]*[^\s<>\".,;:!?)\]'’])")
+def other_urls(m: re.Match[str], rules: Rules) -> str:
+    """ "file:///photos/a.jpg": a scheme other than the web's is part of what to type."""
+    return f"{m.group('scheme')} colon slash slash {_spell_address(m.group('path'), rules)}"
+
+
+@rewrite(r"(?<![\w.])[\w.+&'-]+@[\w-]+(?:\.[\w-]+)+(?P<path>/[^\s<>\"]*[^\s<>\".,;:!?)])?")
 def emails(m: re.Match[str], rules: Rules) -> str:
     local, _, domain = m.group(0).partition("@")
     return f"{_spell_address(local, rules)} at {_spell_address(domain, rules)}"
 
 
-@_sub(
-    r"(?<![\w@./])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|co\.uk|org\.uk|"
-    r"ac\.uk|gov\.uk|uk|ie|de|fr|eu|info|biz|tv|me|ai|app|dev)(?![a-zA-Z])(?:/[^\s<>\"]*[^\s<>\".,;:!?)])?"
+_TOP_DOMAINS = (
+    r"com|org|net|edu|gov|io|co\.uk|org\.uk|ac\.uk|gov\.uk|uk|ie|de|fr|eu|info|biz|tv|me|ai|"
+    r"app|dev"
+)
+
+
+@rewrite(
+    rf"(?<![\w@./])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_TOP_DOMAINS})(?![a-zA-Z])"
+    r"(?:/[^\s<>\"]*[^\s<>\".,;:!?)])?"
 )
 def domains(m: re.Match[str], rules: Rules) -> str:
     return _spell_address(m.group(0).rstrip("/"), rules)
 
 
+@rewrite(r"(?<![\w@./'’])(?P<name>[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+)(?![\w@]|\.\w)")
+def dotted_names(m: re.Match[str], rules: Rules) -> str:
+    """ "test.abc", "intro.html", "config.yaml": lower-case words joined by dots are a name
+    to type (a file, a host); prose puts a space after its full stops."""
+    parts = m.group("name").split(".")
+    if all(len(p) == 1 for p in parts):
+        return m.group(0)  # "e.g", "i.e": abbreviations, read elsewhere
+    return _spell_address(m.group("name"), rules)
+
+
+_ADDRESS_SIGNS = {
+    ".": " dot ",
+    "/": " slash ",
+    "-": " dash ",
+    "_": " underscore ",
+    ":": " colon ",
+    "?": " question mark ",
+    "=": " equals ",
+    "&": " ampersand ",
+    "#": " hash ",
+    "~": " tilde ",
+    "+": " plus ",
+    "%": " percent ",
+    "'": " apostrophe ",
+}
+
+
 def _spell_address(address: str, rules: Rules) -> str:
-    names = {
-        ".": " dot ",
-        "/": " slash ",
-        "-": " dash ",
-        "_": " underscore ",
-        ":": " colon ",
-        "?": " question mark ",
-        "=": " equals ",
-        "&": " and ",
-        "#": " hash ",
-        "~": " tilde ",
-        "+": " plus ",
-        "%": " percent ",
-    }
-    spoken = "".join(names.get(ch, ch) for ch in address)
-    return re.sub(
-        r"\d+", lambda d: " " + " ".join(DIGITS[int(x)] for x in d.group(0)) + " ", spoken
-    )
+    spoken = "".join(_ADDRESS_SIGNS.get(ch, ch) for ch in address)
+    spoken = re.sub(r"(?<= dot )(\w+)$", lambda t: FILE_TYPES.get(t.group(1), t.group(1)), spoken)
+    return re.sub(r"\d+", lambda d: f" {digits(d.group(0))} ", spoken)
 
 
 def abbreviations(text: str, rules: Rules) -> str:
@@ -141,7 +174,11 @@ _DOTTED_INITIALISM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?![\w])")
 
 # After a name and before anything but another name, "St" and "Dr" are a street and a
 # drive ("Baker St.", "Mulberry Dr."); before a name they are a saint and a doctor.
-_AFTER_NAME = r"(?P<name>\b[A-Z][\w'’]*) {abbr}\.?(?=\s+[a-z\d]|[,;:!?)]|\s*$|\.\s)"
+# Its full stop stays where it may also end the sentence ("lives on Elm St.").
+_AFTER_NAME = (
+    r"(?P<name>\b[A-Z][\w'’]*) {abbr}(?:\.(?!\s*$|\s+[A-Z\"“]))?"
+    r"(?=\s+[a-z\d]|[,;:!?)]|\s*$|\.(?:\s|$))"
+)
 
 
 def _saint_or_street(text: str) -> str:
@@ -154,9 +191,12 @@ def _doctor_or_drive(text: str) -> str:
     return re.sub(r"(?<![\w.])Dr\.?(?=\s+[A-Z\"“'‘(]|\s*$)", "Doctor", text)
 
 
-@_sub(
-    rf"(?P<cur>US\$|A\$|C\$|[£$€¥₹])\s?(?P<amount>{NUM})"
-    r"(?:\s?(?P<mult>bn|mn|tn|[kmb]|thousand|million|billion|trillion)\b)?"
+_CURRENCY = "|".join(sorted((re.escape(c) for c in CURRENCIES), key=len, reverse=True))
+
+
+@rewrite(
+    rf"(?P<cur>{_CURRENCY})\s?(?P<amount>{NUM}|\.\d+)"
+    r"(?:\s?(?P<mult>bn|mn|tn|[kmbKMB]|thousand|million|billion|trillion)\b)?"
 )
 def money(m: re.Match[str], rules: Rules) -> str:
     one, many, small_one, small_many = CURRENCIES[m.group("cur")]
@@ -165,20 +205,42 @@ def money(m: re.Match[str], rules: Rules) -> str:
     if multiplier:
         return f"{decimal(amount, rules)} {MULTIPLIERS[multiplier.lower()]} {many}"
     whole, _, cents = amount.partition(".")
+    if len(cents.rstrip("0")) > 2:  # "$1.125": a price per unit, read as a decimal
+        return f"{_point(whole, cents, rules)} {many}"
     units = int(whole or "0")
     hundredths = int((cents + "00")[:2]) if cents else 0
     if units == 0 and hundredths:
         return f"{cardinal(hundredths, rules)} {small_one if hundredths == 1 else small_many}"
     spoken = f"{cardinal(units, rules)} {one if units == 1 else many}"
     if hundredths:
-        if m.group("cur") == "£":
-            return f"{spoken} {cardinal(hundredths, rules)}"
         unit = small_one if hundredths == 1 else small_many
-        return f"{spoken} and {cardinal(hundredths, rules)} {unit}"
+        if m.group("cur") == "£" and hundredths >= 10:
+            return f"{spoken} {cardinal(hundredths, rules)}"  # "three pounds fifty"
+        return f"{spoken} {cardinal(hundredths, rules)} {unit}"
     return spoken
 
 
-@_sub(rf"(?<![\w.])(?P<amount>{NUM})\s?(?P<unit>p|c)\b(?!\.\s?\d)")
+def _point(whole: str, fraction: str, rules: Rules) -> str:
+    """ ".506" -> "point five zero six", "20.506" -> "twenty point five zero six"."""
+    spoken = f"point {digits(fraction)}"
+    return f"{cardinal(int(whole), rules)} {spoken}" if whole else spoken
+
+
+@rewrite(r"(?<![\w.,])\.(?P<fraction>\d+)(?![\w.]|,\d)")
+def bare_decimals(m: re.Match[str], rules: Rules) -> str:
+    return _point("", m.group("fraction"), rules)
+
+
+_PER = "|".join(sorted((re.escape(u) for u in PER_UNITS), key=len, reverse=True))
+
+
+@rewrite(rf"(?<=[\w])\s?/\s?(?P<per>{_PER})\b(?!/)")
+def per_units(m: re.Match[str], rules: Rules) -> str:
+    """ "twenty dollars/mo", "12/kg": a rate, after the amount or unit before it is read."""
+    return f" per {PER_UNITS[m.group('per')]}"
+
+
+@rewrite(rf"(?<![\w.])(?P<amount>{NUM})\s?(?P<unit>p|c)\b(?!\.\s?\d)")
 def pence(m: re.Match[str], rules: Rules) -> str:
     amount = m.group("amount")
     one = amount in {"1", "1.0"}
@@ -187,7 +249,7 @@ def pence(m: re.Match[str], rules: Rules) -> str:
     return f"{number(amount, rules)} {'cent' if one else 'cents'}"
 
 
-@_sub(rf"(?<![\w.])(?P<neg>-|−)?(?P<amount>{NUM})\s?(?:%|per ?cent\b|percent\b)")
+@rewrite(rf"(?<![\w.])(?P<neg>-|−)?(?P<amount>{NUM})\s?(?:%|per ?cent\b|percent\b)")
 def percentages(m: re.Match[str], rules: Rules) -> str:
     sign = "minus " if m.group("neg") else ""
     word = "per cent" if rules.british else "percent"
@@ -203,17 +265,43 @@ _AMPM = (
     r"(?P<ampm>[ap]\.\s?m(?:\.(?!\s+[A-Z\"“]|\s*$))?|[ap]m\b|[AP]M\b"
     r"|[AP]\.M(?:\.(?!\s+[A-Z\"“]|\s*$))?)"
 )
+# "EST", "e.s.t", "est" after a time: the zone, said letter by letter.
+_ZONE = (
+    r"(?:\s?(?P<zone>(?i:"
+    + "|".join(r"\.?".join(zone) + r"\.?" for zone in sorted(TIME_ZONES, key=len, reverse=True))
+    + r"))(?![\w]))?"
+)
 
 
-@_sub(rf"(?<![\w.:])(?P<h>[01]?\d|2[0-3])(?:(?P<sep>[:.])(?P<min>[0-5]\d))?\s?{_AMPM}")
+@rewrite(
+    rf"(?<![\w.:])(?P<h>[01]?\d|2[0-3])(?:(?P<sep>[:.])(?P<min>[0-5]\d)(?::(?P<sec>[0-5]\d))?)?"
+    rf"\s?{_AMPM}{_ZONE}"
+)
 def times_with_meridiem(m: re.Match[str], rules: Rules) -> str:
     meridiem = "A-M" if m.group("ampm")[0].lower() == "a" else "P-M"
-    return f"{_clock(int(m.group('h')), m.group('min'), rules, meridiem=True)} {meridiem}"
+    spoken = f"{_clock(int(m.group('h')), m.group('min'), rules, meridiem=True)} {meridiem}"
+    return spoken + _zone(m)
 
 
-@_sub(r"(?<![\w.:])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?![\d:])")
+def _zone(m: re.Match[str]) -> str:
+    zone = (m.group("zone") or "").replace(".", "").upper()
+    return f" {spell_letters(zone)}" if zone else ""
+
+
+@rewrite(rf"(?<![\w.:])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)(?![\d:]){_ZONE}")
+def durations(m: re.Match[str], rules: Rules) -> str:
+    """ "14:10:30" -> "fourteen hours ten minutes and thirty seconds"."""
+    parts = [_count(int(m.group(k)), name, rules) for k, name in (("h", "hour"), ("min", "minute"))]
+    return f"{' '.join(parts)} and {_count(int(m.group('sec')), 'second', rules)}" + _zone(m)
+
+
+def _count(value: int, name: str, rules: Rules) -> str:
+    return f"{cardinal(value, rules)} {name}{'' if value == 1 else 's'}"
+
+
+@rewrite(rf"(?<![\w.:])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?![\d:]){_ZONE}")
 def times_24h(m: re.Match[str], rules: Rules) -> str:
-    return _clock(int(m.group("h")), m.group("min"), rules, meridiem=False)
+    return _clock(int(m.group("h")), m.group("min"), rules, meridiem=False) + _zone(m)
 
 
 def _clock(hour: int, minutes: str | None, rules: Rules, *, meridiem: bool) -> str:
@@ -224,39 +312,74 @@ def _clock(hour: int, minutes: str | None, rules: Rules, *, meridiem: bool) -> s
     return f"{spoken} {'oh ' if value < 10 else ''}{cardinal(value, rules)}"
 
 
-@_sub(r"(?<![\w/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])")
+@rewrite(
+    r"(?<![\w/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/]|[.-]\d)"
+)
 def numeric_dates(m: re.Match[str], rules: Rules) -> str:
+    """ "7/11/2004", "15.01.2020", "15-01-2020": day first in British use, month first in
+    American, whichever order the numbers allow."""
+    if m.group("sep") != "/" and len(m.group("y")) == 2:
+        return m.group(0)  # "1.2.10" is a version, "3-4-10" a list of scores
     a, b = int(m.group("a")), int(m.group("b"))
-    day, month = (a, b) if rules.british else (b, a)
-    if month > 12 and day <= 12:
-        day, month = month, day
+    day_first = (rules.british and b <= 12) or a > 12
+    day, month = (a, b) if day_first else (b, a)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return m.group(0).replace("/", " slash ")
-    full = int(m.group("y")) if len(m.group("y")) == 4 else 2000 + int(m.group("y"))
-    return _say_date(day, month, full, rules)
+    spoken = _say_date(day, month, Rules("en-GB" if day_first else "en-US"))
+    return f"{spoken} {_year_as_written(m.group('y'), rules)}"
 
 
-@_sub(r"(?<![\w-])(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w-])")
-def iso_dates(m: re.Match[str], rules: Rules) -> str:
-    return _say_date(int(m.group("d")), int(m.group("m")), int(m.group("y")), rules)
+@rewrite(
+    r"(?<![\w/.-])(?P<y>\d{4})(?P<sep>[/-])(?P<m>0?[1-9]|1[0-2])(?P=sep)"
+    r"(?P<d>0?[1-9]|[12]\d|3[01])(?![\w/-])"
+)
+def year_first_dates(m: re.Match[str], rules: Rules) -> str:
+    """ "2016/07/03", "2004-11-07" (ISO 8601)."""
+    day, month = int(m.group("d")), int(m.group("m"))
+    return f"{_say_date(day, month, rules)} {year(int(m.group('y')), rules)}"
 
 
-def _say_date(day: int, month: int, full_year: int | None, rules: Rules) -> str:
+@rewrite(r"(?<![\w/.-])(?P<m>0?[1-9]|1[0-2])/(?P<y>1\d{3}|20\d{2})(?![\w/]|[.-]\d)")
+def month_years(m: re.Match[str], rules: Rules) -> str:
+    """ "1/2007": a month and a year, as on a card's expiry or a journal's issue."""
+    return f"{MONTHS[int(m.group('m')) - 1]} {year(int(m.group('y')), rules)}"
+
+
+def _year_as_written(written: str, rules: Rules) -> str:
+    """ "2004" -> "two thousand four"; "05" in "11/17/05" -> "oh five", as a reader says it."""
+    if len(written) == 4:
+        return year(int(written), rules)
+    value = int(written)
+    return f"oh {DIGITS[value]}" if value < 10 else cardinal(value, rules)
+
+
+def _say_date(day: int, month: int, rules: Rules) -> str:
     name = MONTHS[month - 1]
-    spoken = (
-        f"the {ordinal(day, rules)} of {name}" if rules.british else f"{name} {ordinal(day, rules)}"
-    )
-    return f"{spoken} {year(full_year, rules)}" if full_year else spoken
+    if rules.british:
+        return f"the {ordinal(day, rules)} of {name}"
+    return f"{name} {ordinal(day, rules)}"
 
 
-@_sub(
+# "may" and "march" in lower case are verbs ("you may 2 times"): a date only with a year
+# or an ordinal ending, as are lower-case abbreviations without their full stop.
+_VERB_MONTHS = frozenset({"may", "march"})
+
+
+def _unlikely_month(m: re.Match[str]) -> bool:
+    written = m.group("month")
+    if not written.islower() or m.group("y") or m.group("sfx"):
+        return False
+    return written in _VERB_MONTHS or (len(written) == 3 and written != "may")
+
+
+@rewrite(
     rf"(?<![\w.])(?:the\s+)?(?:(?P<d0>[0-3]?\d)(?:st|nd|rd|th)?\s?[-–]\s?)?"
-    rf"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH_PATTERN}"
+    rf"(?P<d>[0-3]?\d)(?P<sfx>st|nd|rd|th)?(?:\s+of)?\s+{MONTH_PATTERN}"
     r"(?:,?\s+(?P<y>\d{4})\b)?"
 )
 def day_month(m: re.Match[str], rules: Rules) -> str:
     day = int(m.group("d"))
-    if not 1 <= day <= 31:
+    if not 1 <= day <= 31 or _unlikely_month(m):
         return m.group(0)
     spoken = f"the {ordinal(day, rules)} of {_month(m.group('month'))}"
     if m.group("d0"):
@@ -264,13 +387,14 @@ def day_month(m: re.Match[str], rules: Rules) -> str:
     return f"{spoken} {year(int(m.group('y')), rules)}" if m.group("y") else spoken
 
 
-@_sub(
-    rf"\b{MONTH_PATTERN}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:[:.]\d|%|\d))"
-    r"(?:\s?[-–]\s?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<y>\d{4})\b)?"
+@rewrite(
+    rf"\b{MONTH_PATTERN}(?:\s+|-)(?P<d>[0-3]?\d)(?P<sfx>st|nd|rd|th)?\b"
+    r"(?:\s?[-–]\s?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b)?(?:(?:,?\s+|-)(?P<y>\d{4})\b)?"
+    r"(?!\s*(?:[:.]\d|%)|\d)"
 )
 def month_day(m: re.Match[str], rules: Rules) -> str:
     day = int(m.group("d"))
-    if not 1 <= day <= 31:
+    if not 1 <= day <= 31 or _unlikely_month(m):
         return m.group(0)
     spoken = f"{_month(m.group('month'))} {ordinal(day, rules)}"
     if m.group("d2"):
@@ -279,10 +403,28 @@ def month_day(m: re.Match[str], rules: Rules) -> str:
 
 
 def _month(written: str) -> str:
-    return MONTH_ABBREVIATIONS.get(written.rstrip("."), written.rstrip("."))
+    name = written.rstrip(".").capitalize()
+    return MONTH_ABBREVIATIONS.get(name, name)
 
 
-@_sub(r"(?<![\w.])(?:(?P<century>\d{2})|['’‘])(?P<decade>\d)0s\b")
+@rewrite(r"(?<![\w.])(?P<q>[1-4])Q(?P<y>\d{2}|\d{4})\b")
+def quarters(m: re.Match[str], rules: Rules) -> str:
+    """ "2Q22" -> "the second quarter of twenty-two"."""
+    quarter = ordinal(int(m.group("q")), rules)
+    return f"the {quarter} quarter of {_year_as_written(m.group('y'), rules)}"
+
+
+_ERA = r"(?P<era>A\.?D|B\.?C(?:\.?E)?|C\.?E|A-D|B-C(?:-E)?|C-E)\.?(?!\w)"
+
+
+@rewrite(rf"(?<![\w.,])(?P<y>\d{{1,4}})\s?{_ERA}")
+def eras(m: re.Match[str], rules: Rules) -> str:
+    """ "340 AD" -> "three forty A-D", "500 BCE": a year, read as one."""
+    era = ERAS[m.group("era").replace(".", "").replace("-", "")]
+    return f"{year(int(m.group('y')), rules)} {era}"
+
+
+@rewrite(r"(?<![\w.])(?:(?P<century>\d{2})|['’‘])(?P<decade>\d)0\s?s\b")
 def decades(m: re.Match[str], rules: Rules) -> str:
     decade = int(m.group("decade")) * 10
     if m.group("century") is None:
@@ -294,7 +436,7 @@ def decades(m: re.Match[str], rules: Rules) -> str:
     return plural_number(year(full, rules))
 
 
-@_sub(r"(?<![\w.,])(?P<a>\d{4})\s?[-–—]\s?(?P<b>\d{2}|\d{4})(?!\w|[.,]\d)")
+@rewrite(r"(?<![\w.,])(?P<a>\d{4})\s?[-–—]\s?(?P<b>\d{2}|\d{4})(?!\w|[.,]\d)")
 def year_ranges(m: re.Match[str], rules: Rules) -> str:
     first = int(m.group("a"))
     second = int(m.group("b"))
@@ -308,35 +450,102 @@ def year_ranges(m: re.Match[str], rules: Rules) -> str:
     return f"{year(first, rules)} to {tail}"
 
 
-@_sub(rf"(?<![\w.,])(?P<a>{NUM})\s?[-–—]\s?(?P<b>{NUM})(?!\w|[.,]\d)")
+@rewrite(rf"(?<![\w.,-])(?P<a>{NUM})\s?[-–—]\s?(?P<b>{NUM})(?![\w-]|[.,]\d)")
 def ranges(m: re.Match[str], rules: Rules) -> str:
     """ "10-12", "10–12" -> "10 to 12"; the numbers themselves are read by later rules."""
     return f"{m.group('a')} to {m.group('b')}"
 
 
-@_sub(
-    r"(?<![\w+])(?P<phone>\+\d{1,3}(?:[\s-]?\(?\d{1,4}\)?){2,5}|\(?0\d{2,4}\)?(?:[\s-]?\d{3,4}){1,3})"
-    r"(?![\w.]\d)"
+_QUANTITY = (
+    r"(?:(?:US\$|[£$€¥₩])\s?)?(?:\d{1,2}:\d{2}|" + NUM + r")"
+    r"(?:\s?(?:[ap]\.?m\.?|[AP]M|%|s\b))?"
 )
-def phone_numbers(m: re.Match[str], rules: Rules) -> str:
-    """Telephone numbers are read digit by digit, zero as "oh"."""
-    digits = re.sub(r"\D", "", m.group("phone"))
-    plus = "plus " if m.group("phone").startswith("+") else ""
-    return plus + " ".join("oh" if d == "0" else DIGITS[int(d)] for d in digits)
 
 
-@_sub(r"(?<![\w.])(?P<n>\d+)(?P<letter>[A-Z])\b")
+@rewrite(
+    rf"(?<![\w.,:-])(?P<a>{_QUANTITY})\s?[-–—]\s?(?P<b>{_QUANTITY})(?P<unit>\s?(?:{{units}})\b)?"
+    r"(?![\w-]|[.,:]\d)".replace(
+        "{units}", "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+    )
+)
+def quantity_ranges(m: re.Match[str], rules: Rules) -> str:
+    """ "$250-$300", "2pm-5pm", "1960s-80s", "2%-10%", "2-5lb": a range of amounts; when a
+    unit follows, both ends are counts of it ("1980-1970 kg" is not two years)."""
+    first, second, unit = m.group("a"), m.group("b"), m.group("unit") or ""
+    if unit and re.fullmatch(NUM, first):
+        first = _quantity(first, rules)
+    elif not unit and re.fullmatch(NUM, first) and re.fullmatch(NUM, second):
+        return m.group(0)  # plain numbers: a score, a year range or a range, read later
+    return f"{first} to {second}{unit}"
+
+
+def _quantity(written: str, rules: Rules) -> str:
+    """A count or measure: never a year ("1970 kg"), never digit by digit."""
+    plain = written.replace(",", "")
+    return decimal(plain, rules) if "." in plain else cardinal(int(plain), rules)
+
+
+@rewrite(r"(?<![\w.])(?P<version>\d+(?:\.\d+){2,3})(?![\w]|\.\d)")
+def versions(m: re.Match[str], rules: Rules) -> str:
+    """ "5.3.0" -> "five point three point zero": a version, each part a number."""
+    return " point ".join(cardinal(int(p), rules) for p in m.group("version").split("."))
+
+
+@rewrite(rf"(?<![\w.])(?P<a>{NUM})\s?[-−]\s?(?=(?:{NUM})\s?=)")
+def equations(m: re.Match[str], rules: Rules) -> str:
+    """ "1-2=5": in a sum, a hyphen is a minus."""
+    return f"{m.group('a')} minus "
+
+
+_SCORE = re.compile(r"(?<![\w.,-])(?P<a>\d{1,2})[-–](?P<b>\d{1,2})(?![\w-]|[.,]\d)")
+_SCORE_BEFORE = re.compile(
+    rf"(?i:\b(?:{'|'.join(SCORE_BEFORE)})\b(?:\s+(?:by|a|an|the|it|them|us|him|her))?)\s+$"
+)
+_SCORE_AFTER = re.compile(rf"\s+(?i:{'|'.join(re.escape(w) for w in SCORE_AFTER)})\b")
+_SCORE_LIST = (re.compile(r",\s+\d{1,2}[-–]\d{1,2}\b"), re.compile(r"\b\d{1,2}[-–]\d{1,2},\s+$"))
+
+
+def scores(text: str, rules: Rules) -> str:
+    """ "won 3-1", "a 2-0 win", "6-4, 6-3": scores, said "three one", "two nil"; without
+    such a word around it "3-5" stays a range."""
+
+    def say(m: re.Match[str]) -> str:
+        head, tail = text[: m.start()], text[m.end() :]
+        if (
+            _SCORE_BEFORE.search(head)
+            or _SCORE_AFTER.match(tail)
+            or _SCORE_LIST[0].match(tail)
+            or _SCORE_LIST[1].search(head)
+        ):
+            return f"{_goals(m.group('a'), rules)} {_goals(m.group('b'), rules)}"
+        return m.group(0)
+
+    return _SCORE.sub(say, text)
+
+
+def _goals(written: str, rules: Rules) -> str:
+    if int(written) == 0:
+        return "nil" if rules.british else "nothing"
+    return cardinal(int(written), rules)
+
+
+@rewrite(r"(?<![\w.])(?P<n>\d+)(?P<letter>[A-Z])\b")
 def house_numbers(m: re.Match[str], rules: Rules) -> str:
     """ "221B" -> "two hundred and twenty-one-B"."""
     return f"{cardinal(int(m.group('n')), rules)}-{m.group('letter')}"
 
 
-@_sub(r"(?<![\w.])(?P<n>\d+)\s?(?P<suffix>st|nd|rd|th|ST|ND|RD|TH)\b")
+@rewrite(
+    r"(?<![\w.,/])(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s?(?P<suffix>st|nd|rd|th|ST|ND|RD|TH)"
+    r"(?P<plural>s)?\b"
+)
 def ordinals(m: re.Match[str], rules: Rules) -> str:
-    return ordinal(int(m.group("n")), rules)
+    """ "21st", "1,000th", and "the 60ths" (a regiment, a fraction) in the plural."""
+    spoken = ordinal(int(m.group("n").replace(",", "")), rules)
+    return plural_number(spoken) if m.group("plural") else spoken
 
 
-@_sub(r"(?<![\w./])(?P<whole>\d+)?\s?(?P<frac>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])")
+@rewrite(r"(?<![\w./])(?P<whole>\d+)?\s?(?P<frac>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])")
 def unicode_fractions(m: re.Match[str], rules: Rules) -> str:
     top, bottom = UNICODE_FRACTIONS[m.group("frac")]
     spoken = _fraction(top, bottom, rules)
@@ -347,30 +556,56 @@ def unicode_fractions(m: re.Match[str], rules: Rules) -> str:
     return spoken
 
 
-@_sub(r"(?<![\w./])(?P<top>\d{1,3})/(?P<bottom>\d{1,3})(?![\w/])")
+_ORDINAL_ENDING = r"(?:st|nd|rd|th|ST|ND|RD|TH)?"
+
+
+@rewrite(
+    rf"(?<![\w./])(?P<whole>\d+)\s(?P<top>\d{{1,3}})/(?P<bottom>\d{{1,3}}){_ORDINAL_ENDING}"
+    rf"(?![\w/]|[.,]\d)(?:\s?(?P<unit>{_UNIT_NAMES})(?![\w²³]))?"
+)
+def mixed_numbers(m: re.Match[str], rules: Rules) -> str:
+    """ "2 1/2" -> "two and a half", "3 2/4" -> "three and two quarters"; a unit after it
+    is read in the plural ("4 1/2 lbs")."""
+    top, bottom = int(m.group("top")), int(m.group("bottom"))
+    if bottom == 0:
+        return m.group(0)
+    part = _fraction(top, bottom, rules)
+    if top == 1 and bottom > 1:
+        part = "a " + part.split(" ", 1)[1]
+    spoken = f"{cardinal(int(m.group('whole')), rules)} and {part}"
+    return f"{spoken} {_unit_name(m.group('unit'), 2, rules)}" if m.group("unit") else spoken
+
+
+# Words before "98/100" that make it a mark, "out of" a hundred.
+_MARKED = r"(?i:scored|scores|score|rated|rating|marks?|got|gets|getting|ranked|a|an)\s+"
+
+
+@rewrite(
+    rf"(?<![\w./])(?P<marked>{_MARKED})?(?P<top>\d{{1,5}})/(?P<bottom>\d{{1,5}}){_ORDINAL_ENDING}"
+    r"(?![\w/]|[.,]\d)"
+)
 def fractions(m: re.Match[str], rules: Rules) -> str:
     top, bottom = int(m.group("top")), int(m.group("bottom"))
+    lead = m.group("marked") or ""
     if (top, bottom) == (24, 7) or bottom == 0:
-        return f"{cardinal(top, rules)} {cardinal(bottom, rules)}"
-    if bottom not in _FRACTION_DENOMINATORS or top >= bottom * 2:
-        return f"{cardinal(top, rules)} out of {cardinal(bottom, rules)}"  # a score: 98/100
-    return _fraction(top, bottom, rules)
-
-
-_FRACTION_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64})
+        return f"{lead}{cardinal(top, rules)} {cardinal(bottom, rules)}"
+    if lead and lead.strip().lower() not in {"a", "an"} and top <= bottom:
+        return f"{lead}{cardinal(top, rules)} out of {cardinal(bottom, rules)}"
+    return lead + _fraction(top, bottom, rules)
 
 
 def _fraction(top: int, bottom: int, rules: Rules) -> str:
+    if bottom == 1:
+        return f"{cardinal(top, rules)} over one"
     if bottom == 2:
         name = "half" if top == 1 else "halves"
     elif bottom == 4:
         name = "quarter" if top == 1 else "quarters"
     else:
-        name = ordinal(bottom, rules) + ("" if top == 1 else "s")
+        name = ordinal(bottom, rules) if top == 1 else plural_number(ordinal(bottom, rules))
     return f"{cardinal(top, rules) if top != 1 else 'one'} {name}"
 
 
-_UNIT_NAMES = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _COUNTED = (
     "people",
     "pounds",
@@ -390,30 +625,51 @@ _COUNTED = (
 )
 
 
-@_sub(
-    rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{NUM})\s?(?P<unit>{_UNIT_NAMES})(?![\w/²])"
-    r"(?=(?P<next>\s+\w+)?)"
+@rewrite(rf"(?<![\w.])(?P<a>{NUM})\s?[x×]\s?(?P<b>{NUM})\s?(?P<unit>{_UNIT_NAMES})(?![\w²³]|/\d)")
+def dimensions(m: re.Match[str], rules: Rules) -> str:
+    """ "2x8 m2", "25 x 7 m": one side by the other, in the unit after them."""
+    sides = f"{_quantity(m.group('a'), rules)} by {_quantity(m.group('b'), rules)}"
+    return f"{sides} {_unit_name(m.group('unit'), 2, rules)}"
+
+
+@rewrite(rf"(?<![\w.])(?P<a>{NUM})\s?\*\s?(?=(?:{NUM})(?!\w))")
+def products(m: re.Match[str], rules: Rules) -> str:
+    return f"{m.group('a')} times "
+
+
+@rewrite(
+    rf"(?P<before>\b[A-Za-z]{{2,}}\s)?(?<![\w.])(?P<neg>[-−])?(?P<amount>{NUM})"
+    r"(?:\s(?P<scale>thousand|million|billion))?"
+    rf"\s?(?P<unit>{_UNIT_NAMES})(?![\w²³]|/\d)(?=(?P<next>\s+\w+)?)"
 )
 def units(m: re.Match[str], rules: Rules) -> str:
-    unit, amount = m.group("unit"), m.group("amount")
+    unit, amount, before = m.group("unit"), m.group("amount"), m.group("before") or ""
     following = m.group("next") or ""
-    spoken = ("minus " if m.group("neg") else "") + number(amount, rules)
-    if unit == "m" and _means_million(following):
+    spoken = before + ("minus " if m.group("neg") else "") + _quantity(amount, rules)
+    if m.group("scale"):
+        spoken += " " + m.group("scale")
+        amount = "many"
+    elif unit == "m" and _means_million(before, following):
         return f"{spoken} million"
+    return f"{spoken} {_unit_name(unit, 1 if amount == '1' else 2, rules)}"
+
+
+def _unit_name(unit: str, count: int, rules: Rules) -> str:
     one, british, american = UNITS[unit]
-    if amount == "1":
-        name = one if rules.british else one.replace("metre", "meter").replace("litre", "liter")
-    else:
-        name = british if rules.british else american
-    return f"{spoken} {name}"
+    if count == 1:
+        return one if rules.british else one.replace("metre", "meter").replace("litre", "liter")
+    return british if rules.british else american
 
 
-def _means_million(following: str) -> bool:
+def _means_million(before: str, following: str) -> bool:
+    """ "5m people", "a £20m deal" are millions; "ran 5m", "a 100m sprint", "20m high" metres."""
+    if before.strip().lower() in METRE_BEFORE:
+        return False
     word = following.strip().lower()
     return word in _COUNTED or not word.startswith(METRE_CONTEXT)
 
 
-@_sub(r"(?<![\w.])(?P<n>\d+)(?P<mult>bn|mn|tn|k)\b")
+@rewrite(r"(?<![\w.])(?P<n>\d+)(?P<mult>bn|mn|tn|k)\b")
 def bare_multipliers(m: re.Match[str], rules: Rules) -> str:
     return f"{cardinal(int(m.group('n')), rules)} {MULTIPLIERS[m.group('mult')]}"
 
@@ -428,9 +684,11 @@ def roman_numerals(text: str, rules: Rules) -> str:
     names = "|".join(sorted(REGNAL_NAMES))
     text = re.sub(rf"\b(?P<name>{names})\s+(?P<num>{ROMAN_PATTERN})\b(?!['’]?\w)", regnal, text)
     keywords = "|".join(re.escape(k) for k in ROMAN_KEYWORDS)
-    return re.sub(
+    text = re.sub(
         rf"(?i:\b(?P<key>{keywords}))\s+(?P<num>{ROMAN_PATTERN})\b(?!['’]?\w)", counted, text
     )
+    # After any other name, II to IV are a person's number: "John Smith III", "Sam II".
+    return re.sub(r"\b(?P<name>[A-Z][a-z]+)\s+(?P<num>II|III|IV)\b(?!['’]?\w)", regnal, text)
 
 
 def _roman(numeral: str) -> int:
@@ -441,17 +699,56 @@ def _roman(numeral: str) -> int:
     return total
 
 
-@_sub(r"(?<![\w.])(?P<sym>[#№])\s?(?=\d)")
+@rewrite(r"(?<=[A-Za-z])0\d*|(?<![\w.])0\d*(?=[A-Za-z])")
+def code_zeros(m: re.Match[str], rules: Rules) -> str:
+    """ "25d08A", "t-0t25": a zero inside a code is "zero", as every digit after it."""
+    return f" {digits(m.group(0))} "
+
+
+_CODE = re.compile(r"(?<!\w)(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]+(?!\w)")
+
+
+def letters_and_digits(text: str, rules: Rules) -> str:
+    """ "B2A23C", "t2000", "W2s": a code; its letters and numbers are read apart. Runs after
+    every rule that reads a number with letters attached (units, ordinals, times); "1990s"
+    and "4s" are numbers in the plural."""
+
+    def split(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if re.fullmatch(r"\d+s", token):
+            return token
+        return " ".join(_code_part(part, rules) for part in re.findall(r"\d+|\D+", token))
+
+    return _CODE.sub(split, text)
+
+
+def _code_part(part: str, rules: Rules) -> str:
+    """In a code, "2000" is "two thousand" but "9453" and "2490" are said digit by digit."""
+    if not part.isdigit() or len(part) < 4 or int(part) % 1000 == 0:
+        return part
+    return digits(part)
+
+
+_CURRENCY_SIGNS = "".join(re.escape(c) for c in CURRENCY_NAMES)
+
+
+@rewrite(rf"[{_CURRENCY_SIGNS}]")
+def currency_signs(m: re.Match[str], rules: Rules) -> str:
+    """A currency sign with no amount after it: "$ and %", "price in €"."""
+    return f" {CURRENCY_NAMES[m.group(0)]} "
+
+
+@rewrite(r"(?<![\w.])(?P<sym>[#№])\s?(?=\d)")
 def number_signs(m: re.Match[str], rules: Rules) -> str:
     return "number "
 
 
-@_sub(r"(?<![\w.])(?P<neg>[-−])(?=\d)")
+@rewrite(r"(?<![\w.])(?P<neg>[-−])(?=\d)")
 def negatives(m: re.Match[str], rules: Rules) -> str:
     return "minus "
 
 
-@_sub(rf"(?<![\w])(?P<n>{NUM})(?P<tail>['’]?s)?(?![\d])")
+@rewrite(rf"(?<![\w])(?P<n>{NUM})(?P<tail>['’]?s)?(?![\d])")
 def numbers(m: re.Match[str], rules: Rules) -> str:
     spoken = number(m.group("n"), rules)
     if m.group("tail"):
@@ -459,7 +756,7 @@ def numbers(m: re.Match[str], rules: Rules) -> str:
     return spoken
 
 
-@_sub(r"\d")
+@rewrite(r"\d")
 def stray_digits(m: re.Match[str], rules: Rules) -> str:
     return f" {DIGITS[int(m.group(0))]} "
 
@@ -520,13 +817,13 @@ def spell_letters(stem: str) -> str:
     return " ".join(words) + ("'s" if plural else "")
 
 
-@_sub(r"(?<![\w.])(?P<letter>[A-Z])(?P<n>[1-9]\d{0,2})(?![\w.,]\d|\w)")
+@rewrite(r"(?<![\w.])(?P<letter>[A-Z])(?P<n>[1-9]\d{0,2})(?![\w.,]\d|\w)")
 def letter_numbers(m: re.Match[str], rules: Rules) -> str:
     """Roads, summits and aircraft: "M25" -> "M twenty-five", "G7" -> "G seven"."""
     return f"{m.group('letter')} {cardinal(int(m.group('n')), rules)}"
 
 
-@_sub(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{NUM})(?P<scale>[CF])\b")
+@rewrite(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{NUM})(?P<scale>[CF])\b")
 def temperatures(m: re.Match[str], rules: Rules) -> str:
     """British papers write "40.3C" without the degree sign."""
     scale = "Celsius" if m.group("scale") == "C" else "Fahrenheit"
@@ -539,14 +836,15 @@ def temperatures(m: re.Match[str], rules: Rules) -> str:
 # sentence end, and run together as letters: "J. K. Rowling" -> "J-K Rowling".
 # A letter after a hyphen ends a spelled form ("P-M.", "four-B."): its full stop ends the
 # sentence and is kept.
-@_sub(r"(?<![\w.-])(?P<initials>(?:[A-Z]\.\s*){1,4})(?=[A-Z][a-z])")
+@rewrite(r"(?<![\w.-])(?P<initials>(?:[A-Z]\.\s*){1,4})(?=[A-Z][a-z])")
 def initials(m: re.Match[str], rules: Rules) -> str:
     return "-".join(re.findall(r"[A-Z]", m.group("initials"))) + " "
 
 
 def symbols(text: str, rules: Rules) -> str:
     text = re.sub(r"\band/or\b", "and or", text)
-    text = re.sub(r"#(?=[A-Za-z])", "hashtag ", text)
+    text = re.sub(r"(?<![\w#])#(?=[A-Za-z])", "hashtag ", text)
+    text = re.sub(r"(?<=\d)\s?\*\s?(?=\d)", " times ", text)
     if not rules.british:
         text = text.replace("per cent", "percent")
     for symbol, spoken in SYMBOLS.items():
@@ -565,37 +863,63 @@ def unicode_dashes(text: str, rules: Rules) -> str:
 
 RULES: tuple[Rule, ...] = (
     urls,
+    other_urls,
     emails,
     domains,
+    quantity_ranges,
+    times_with_meridiem,
+    durations,
+    times_24h,
+    dotted_names,
+    eras,
     abbreviations,
     initials,
-    times_with_meridiem,
-    times_24h,
+    north_american_phones,
+    social_security_numbers,
+    toll_free_numbers,
+    local_phones,
+    ip_addresses,
+    international_phones,
+    addresses,
+    digit_contexts,
+    tax_codes,
     money,
+    bare_decimals,
     pence,
     percentages,
     temperatures,
-    phone_numbers,
     numeric_dates,
-    iso_dates,
+    versions,
+    year_first_dates,
+    month_years,
     day_month,
     month_day,
+    quarters,
     decades,
     year_ranges,
+    equations,
+    products,
+    scores,
     ranges,
     ordinals,
     unicode_fractions,
+    mixed_numbers,
     fractions,
+    dimensions,
     units,
+    per_units,
     bare_multipliers,
     house_numbers,
     letter_numbers,
     roman_numerals,
+    code_zeros,
+    letters_and_digits,
     number_signs,
     negatives,
     numbers,
     stray_digits,
     capitals,
     unicode_dashes,
+    currency_signs,
     symbols,
 )

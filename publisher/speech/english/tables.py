@@ -136,7 +136,6 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "°C": ("degree Celsius", "degrees Celsius", "degrees Celsius"),
     "°F": ("degree Fahrenheit", "degrees Fahrenheit", "degrees Fahrenheit"),
     "°": ("degree", "degrees", "degrees"),
-    "ºC": ("degree Celsius", "degrees Celsius", "degrees Celsius"),
     "kW": ("kilowatt", "kilowatts", "kilowatts"),
     "MW": ("megawatt", "megawatts", "megawatts"),
     "GW": ("gigawatt", "gigawatts", "gigawatts"),
@@ -165,6 +164,28 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "sq km": ("square kilometre", "square kilometres", "square kilometers"),
     "km2": ("square kilometre", "square kilometres", "square kilometers"),
     "m2": ("square metre", "square metres", "square meters"),
+    "m²": ("square metre", "square metres", "square meters"),
+    "km²": ("square kilometre", "square kilometres", "square kilometers"),
+    "cm²": ("square centimetre", "square centimetres", "square centimeters"),
+    "ft²": ("square foot", "square feet", "square feet"),
+    "m³": ("cubic metre", "cubic metres", "cubic meters"),
+    "km³": ("cubic kilometre", "cubic kilometres", "cubic kilometers"),
+    "cm³": ("cubic centimetre", "cubic centimetres", "cubic centimeters"),
+    "cc": ("cubic centimetre", "cubic centimetres", "cubic centimeters"),
+    "KG": ("kilogram", "kilograms", "kilograms"),
+    "Kg": ("kilogram", "kilograms", "kilograms"),
+    "KM": ("kilometre", "kilometres", "kilometers"),
+    "CM": ("centimetre", "centimetres", "centimeters"),
+    "LBS": ("pound", "pounds", "pounds"),
+    "kbps": ("kilobit per second", "kilobits per second", "kilobits per second"),
+    "Kbps": ("kilobit per second", "kilobits per second", "kilobits per second"),
+    "mbps": ("megabit per second", "megabits per second", "megabits per second"),
+    "Mbps": ("megabit per second", "megabits per second", "megabits per second"),
+    "gbps": ("gigabit per second", "gigabits per second", "gigabits per second"),
+    "Gbps": ("gigabit per second", "gigabits per second", "gigabits per second"),
+    "ºC": ("degree Celsius", "degrees Celsius", "degrees Celsius"),
+    "ºF": ("degree Fahrenheit", "degrees Fahrenheit", "degrees Fahrenheit"),
+    "º": ("degree", "degrees", "degrees"),
 }
 # A bare "m" after a number means million in journalism ("5m people") but metres after
 # these words ("a 100m sprint", "20m high").
@@ -203,6 +224,13 @@ METRE_CONTEXT = (
     "width",
 )
 
+# Words before a number that make a bare "m" metres: "ran 5m", "a drop of 20m".
+METRE_BEFORE = frozenset(
+    "ran run runs running swam swim swims walked walk jumped jump threw throw thrown fell fall"
+    " falls dropped drop climbed climb dived dive rose rise sank sink measured measures measuring"
+    " stood stands reached reaches spans span sprint sprinted metres meters".split()
+)
+
 CURRENCIES = {
     "£": ("pound", "pounds", "penny", "pence"),
     "$": ("dollar", "dollars", "cent", "cents"),
@@ -212,6 +240,7 @@ CURRENCIES = {
     "US$": ("US dollar", "US dollars", "cent", "cents"),
     "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
     "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "₩": ("won", "won", "jeon", "jeon"),
 }
 MULTIPLIERS = {
     "k": "thousand",
@@ -220,6 +249,9 @@ MULTIPLIERS = {
     "bn": "billion",
     "b": "billion",
     "tn": "trillion",
+    "K": "thousand",
+    "M": "million",
+    "B": "billion",
     "thousand": "thousand",
     "million": "million",
     "billion": "billion",
@@ -401,3 +433,178 @@ def guess_variant(text: str) -> Variant:
     british = sum(1 for w in words if w in BRITISH_SPELLINGS)
     american = sum(1 for w in words if w in AMERICAN_SPELLINGS)
     return "en-GB" if british > american else "en-US"
+
+
+# Units written after a slash: "$20/mo", "12 kg/m", "3 cc/s" (singular names).
+PER_UNITS = {
+    "s": "second",
+    "sec": "second",
+    "min": "minute",
+    "h": "hour",
+    "hr": "hour",
+    "d": "day",
+    "day": "day",
+    "wk": "week",
+    "week": "week",
+    "mo": "month",
+    "month": "month",
+    "yr": "year",
+    "year": "year",
+    "night": "night",
+    "person": "person",
+    "head": "head",
+    "kg": "kilogram",
+    "g": "gram",
+    "lb": "pound",
+    "km": "kilometre",
+    "m": "metre",
+    "mi": "mile",
+    "l": "litre",
+    "hour": "hour",
+    "minute": "minute",
+    "second": "second",
+}
+# Street types: after a house number and a name they mark a street address.
+STREET_TYPES = {
+    "St": "Street",
+    "Street": "Street",
+    "Ave": "Avenue",
+    "Av": "Avenue",
+    "Avenue": "Avenue",
+    "Rd": "Road",
+    "Road": "Road",
+    "Blvd": "Boulevard",
+    "Boulevard": "Boulevard",
+    "Dr": "Drive",
+    "Drive": "Drive",
+    "Ln": "Lane",
+    "Lane": "Lane",
+    "Ct": "Court",
+    "Court": "Court",
+    "Pl": "Place",
+    "Place": "Place",
+    "Sq": "Square",
+    "Square": "Square",
+    "Ter": "Terrace",
+    "Terrace": "Terrace",
+    "Cir": "Circle",
+    "Circle": "Circle",
+    "Pkwy": "Parkway",
+    "Parkway": "Parkway",
+    "Hwy": "Highway",
+    "Highway": "Highway",
+    "Expy": "Expressway",
+    "Expressway": "Expressway",
+    "Fwy": "Freeway",
+    "Way": "Way",
+    "Cres": "Crescent",
+    "Crescent": "Crescent",
+    "Gdns": "Gardens",
+    "Gardens": "Gardens",
+    "Row": "Row",
+    "Close": "Close",
+    "Mews": "Mews",
+}
+COMPASS = {
+    "N": "North",
+    "S": "South",
+    "E": "East",
+    "W": "West",
+    "NE": "Northeast",
+    "NW": "Northwest",
+    "SE": "Southeast",
+    "SW": "Southwest",
+}
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
+    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
+    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
+    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
+    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
+    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
+    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
+    "WY": "Wyoming", "DC": "D-C", "PR": "Puerto Rico",
+}  # fmt: skip
+TIME_ZONES = frozenset(
+    "EST EDT CST CDT MST MDT PST PDT AKST HST GMT BST UTC CET CEST EET EEST IST JST AEST AEDT"
+    " ACST AWST NZST NZDT".split()
+)
+# Eras after (or before) a year: "340 AD", "AD 79", "500 BCE".
+ERAS = {"AD": "A-D", "BC": "B-C", "BCE": "B-C-E", "CE": "C-E"}
+# Words after which a number is a code read digit by digit: "card ending in 8876".
+DIGIT_CONTEXT = (
+    "ending in",
+    "ending with",
+    "ends in",
+    "pin",
+    "pin code",
+    "passcode",
+    "security code",
+    "zip",
+    "zip code",
+    "postcode",
+    "account",
+    "account number",
+    "card number",
+    "extension",
+    "ext.",
+    "reference",
+    "reference number",
+    "ref",
+    "pnr",
+    "serial number",
+    "order number",
+    "confirmation number",
+    "tracking number",
+    "code",
+    "sort code",
+)
+# Words that make a following "NNN-NNNN" a telephone number, not a range.
+PHONE_CONTEXT = (
+    "call",
+    "calls",
+    "called",
+    "calling",
+    "phone",
+    "telephone",
+    "tel",
+    "tel.",
+    "fax",
+    "dial",
+    "dialled",
+    "dialed",
+    "ring",
+    "text",
+    "hotline",
+    "helpline",
+    "mobile",
+    "cell",
+    "number",
+    "reach",
+    "contact",
+)
+# Words around "3-1" that make it a score ("won 3-1", "a 2-0 win"), not a range.
+SCORE_BEFORE = (
+    "won", "win", "wins", "beat", "beats", "lost", "lose", "loses", "drew", "draw", "drawn",
+    "led", "lead", "leads", "trail", "trailed", "trailing", "score", "scored", "scoring",
+    "finished", "ended", "victory", "defeat", "defeated", "thrashed", "edged", "tied",
+)  # fmt: skip
+SCORE_AFTER = (
+    "win", "victory", "defeat", "loss", "draw", "lead", "scoreline", "thrashing", "home win",
+    "away win", "triumph", "success", "tie", "result",
+)  # fmt: skip
+# Names of file types said as words, not letters.
+FILE_TYPES = {"jpg": "jpeg", "jpeg": "jpeg", "gif": "gif", "txt": "text", "docx": "docx"}
+# Currency signs said on their own, where no amount follows.
+CURRENCY_NAMES = {
+    "$": "dollar",
+    "£": "pound",
+    "€": "euro",
+    "¥": "yen",
+    "₩": "won",
+    "₹": "rupee",
+}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,7 +27,8 @@ MONTHS = [
 ]
 MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"Sept": "September"}
 MONTH_PATTERN = (
-    r"(?P<month>(?:" + "|".join(MONTHS) + r")|(?:" + "|".join(MONTH_ABBREVIATIONS) + r")\.?)"
+    r"(?P<month>(?:(?i:" + "|".join(MONTHS) + r")|(?i:" + "|".join(MONTH_ABBREVIATIONS) + r"))"
+    r"(?![A-Za-z])\.?)"
 )
 
 
@@ -79,7 +82,7 @@ def number(text: str, rules: Rules) -> str:
         return " ".join("oh" if d == "0" else DIGITS[int(d)] for d in plain)
     if "," not in text and len(plain) == 4 and 1001 <= int(plain) <= 2099:
         return year(int(plain), rules)
-    if len(plain) > 15:
+    if len(plain) > 15 and "," not in text:
         return " ".join(DIGITS[int(d)] for d in plain)
     return cardinal(int(plain), rules)
 
@@ -92,3 +95,23 @@ def plural_number(words: str) -> str:
     last = words.split()[-1]
     plural = last[:-1] + "ies" if last.endswith("y") else last + "s"
     return words[: -len(last)] + plural
+
+
+Rule = Callable[[str, Rules], str]
+
+
+Speaker = Callable[[re.Match[str], Rules], str]
+
+
+def rewrite(pattern: str, flags: int = 0) -> Callable[[Speaker], Rule]:
+    """A rule that replaces each match of ``pattern`` with what ``speak`` says for it."""
+    compiled = re.compile(pattern, flags)
+
+    def wrap(speak: Speaker) -> Rule:
+        def rule(text: str, rules: Rules) -> str:
+            return compiled.sub(lambda m: speak(m, rules), text)
+
+        rule.__name__ = speak.__name__
+        return rule
+
+    return wrap
