@@ -42,7 +42,7 @@ def check_book(folder: Path) -> list[Finding]:
     from publisher.outputs import find_output
     from publisher.outputs.base import Written
 
-    report = _report(folder)
+    report = read_report(folder)
     outputs = report.get("outputs")
     if not isinstance(outputs, dict):
         raise InputError(f"{folder}/report.json lists no outputs: rebuild the book")
@@ -58,7 +58,7 @@ def check_book(folder: Path) -> list[Finding]:
     return findings
 
 
-def _report(folder: Path) -> dict[str, Any]:
+def read_report(folder: Path) -> dict[str, Any]:
     path = folder / "report.json"
     try:
         report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))

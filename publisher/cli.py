@@ -17,10 +17,11 @@ from publisher.cache import SentenceCache, cache_at, default_cache_dir
 from publisher.check import check_book
 from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import ConfigError, PublisherError
+from publisher.listen.book import NarratedBook
 from publisher.metadata import BUILD_TABLE, normalise_language
 from publisher.narration import Progress
 from publisher.pipeline import publish
-from publisher.progress import ProgressBar
+from publisher.progress import ListeningBar, ProgressBar
 from publisher.readers import reader_suffixes
 from publisher.settings import (
     DEFAULT,
@@ -449,16 +450,63 @@ def _print_outcome(outcome: Outcome) -> None:
 @click.argument(
     "book_dir", metavar="BOOK_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path)
 )
-def check(book_dir: Path) -> None:
+@click.option(
+    "--listen",
+    is_flag=True,
+    help="Proof-listen instead: hear the audio with a speech recogniser and compare it with "
+    "the text (needs publisher[listen]).",
+)
+@click.option(
+    "--asr-model",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A CTranslate2 Whisper model folder to listen with [default: the one "
+    "publisher[listen] installs].",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1), help="Listening processes [default: one per CPU]."
+)
+@click.option(
+    "--top",
+    type=click.IntRange(0),
+    default=20,
+    show_default=True,
+    help="Flagged sentences to print.",
+)
+@click.option(
+    "--max-wer",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="With --listen, exit 1 when the book's word error rate is above this.",
+)
+def check(
+    book_dir: Path,
+    listen: bool,
+    asr_model: Path | None,
+    jobs: int | None,
+    top: int,
+    max_wer: float | None,
+) -> None:
     """Measure a built book against the audio profile it was built for: every audio file's
     loudness, peaks, RMS, noise floor, room tone, format and length; the playlist,
     manifest, chapters.json, M4B and single-MP3 chapter marks against each other; and the
     EPUB through EPUBCheck. Prints a table; exits 1 if anything fails.
 
+    With --listen, proof-listen the book instead: its chapter audio is heard offline by
+    Whisper and compared, sentence by sentence, with what the narrator was asked to say.
+    Prints the word error rate per chapter and for the book, the sentences most likely
+    wrong and the words heard wrongly more than once; writes listen-report.json and a
+    lexicon-suggestions.pls to edit into the book folder.
+
     \b
-    Example:
+    Examples:
       publisher check output/the-cartographer-of-small-rivers
+      publisher check --listen output/the-cartographer-of-small-rivers
     """
+    if listen:
+        _listen(book_dir, asr_model, jobs, top, max_wer)
+        return
+    if asr_model or max_wer is not None:
+        raise ConfigError("--asr-model and --max-wer go with --listen")
     findings = check_book(book_dir)
     rows = [(f.subject, f.check, f.measured, f.expected, _verdict(f.ok)) for f in findings]
     header = ("file", "check", "measured", "expected", "result")
@@ -470,6 +518,31 @@ def check(book_dir: Path) -> None:
     skipped = sum(1 for f in findings if f.ok is None)
     click.echo(f"{len(findings) - failed - skipped} passed, {failed} failed, {skipped} not checked")
     if failed:
+        sys.exit(1)
+
+
+def _listen(
+    book_dir: Path, asr_model: Path | None, jobs: int | None, top: int, max_wer: float | None
+) -> None:
+    from publisher.listen import listen, render, write_report
+
+    bar = ListeningBar() if sys.stderr.isatty() else None
+
+    def progress(book: NarratedBook, seconds: float) -> None:
+        if bar:
+            total = round(book.duration_s)
+            bar.update(Progress(min(round(seconds), total), total, seconds, 0))
+
+    try:
+        report = listen(book_dir, asr_model, jobs, progress)
+    finally:
+        if bar:
+            bar.close()
+    click.echo(render(report, top))
+    for path in write_report(report, book_dir):
+        click.echo(f"wrote {path}")
+    if max_wer is not None and 100 * report.wer > max_wer:
+        click.echo(f"word error rate {100 * report.wer:.1f} % is above {max_wer:g} %", err=True)
         sys.exit(1)
 
 

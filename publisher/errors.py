@@ -27,3 +27,7 @@ class OutputError(PublisherError):
 
 class CacheError(PublisherError):
     """The sentence cache cannot be used: unreachable, unwritable, or damaged."""
+
+
+class ListenError(PublisherError):
+    """A built book cannot be proof-listened: no speech recogniser, model or overlays."""

@@ -41,16 +41,19 @@ class ProgressBar:
         self.stream.flush()
         self.shown = True
 
+    verb = "narrating"
+
+    def describe(self, progress: Progress) -> str:
+        minutes = progress.audio_s / 60
+        return f"{progress.done:,}/{progress.total:,} sentences, {minutes:.1f} min of audio"
+
     def line(self, progress: Progress, elapsed: float) -> str:
         columns = shutil.get_terminal_size((80, 24)).columns
         share = progress.done / progress.total if progress.total else 1.0
-        text = (
-            f" {progress.done:,}/{progress.total:,} sentences, "
-            f"{progress.audio_s / 60:.1f} min of audio, {self._left(progress, elapsed)}"
-        )
+        text = f" {self.describe(progress)}, {self._left(progress, elapsed)}"
         width = max(10, min(30, columns - len(text) - 13))
         filled = round(width * share)
-        return f"narrating [{'#' * filled}{'.' * (width - filled)}]{text}"[: columns - 1]
+        return f"{self.verb} [{'#' * filled}{'.' * (width - filled)}]{text}"[: columns - 1]
 
     def _left(self, progress: Progress, elapsed: float) -> str:
         assert self.first is not None
@@ -66,3 +69,13 @@ class ProgressBar:
         if self.shown:
             self.stream.write("\n")
             self.stream.flush()
+
+
+class ListeningBar(ProgressBar):
+    """Minutes of a book's audio heard by the proof-listener (``done`` and ``total`` are
+    seconds), and the time left."""
+
+    verb = "listening"
+
+    def describe(self, progress: Progress) -> str:
+        return f"{progress.done / 60:.1f}/{progress.total / 60:.1f} min of audio heard"
