@@ -195,13 +195,28 @@ _CURRENCY = "|".join(sorted((re.escape(c) for c in CURRENCIES), key=len, reverse
 
 
 @rewrite(
-    rf"(?P<cur>{_CURRENCY})\s?(?P<amount>{NUM}|\.\d+)"
+    rf"(?P<article>\b[Aa]n?\s+)?(?P<cur>{_CURRENCY})\s?(?P<amount>{NUM}|\.\d+)"
     r"(?:\s?(?P<mult>bn|mn|tn|[kmbKMB]|thousand|million|billion|trillion)\b)?"
+    r"(?=\s+(?P<noun>[a-z]+))?"
 )
 def money(m: re.Match[str], rules: Rules) -> str:
+    return (m.group("article") or "") + _amount(m, rules)
+
+
+# After "a $5", these words do not make the amount describe a noun ("a $5 or $10 tip").
+_NOT_NOUNS = frozenset(
+    "or and to per a an the each in of for from more less than at on by with if when".split()
+)
+
+
+def _amount(m: re.Match[str], rules: Rules) -> str:
     one, many, small_one, small_many = CURRENCIES[m.group("cur")]
     amount = m.group("amount").replace(",", "")
     multiplier = m.group("mult")
+    if m.group("article") and m.group("noun") and m.group("noun") not in _NOT_NOUNS:
+        many = one  # "a $48.5 million terminal": a forty-eight point five million dollar one
+        if "." in amount and not multiplier:
+            many = CURRENCIES[m.group("cur")][1]  # "a three dollars fifty sandwich" is none
     if multiplier:
         return f"{decimal(amount, rules)} {MULTIPLIERS[multiplier.lower()]} {many}"
     whole, _, cents = amount.partition(".")
@@ -687,6 +702,12 @@ def roman_numerals(text: str, rules: Rules) -> str:
     text = re.sub(
         rf"(?i:\b(?P<key>{keywords}))\s+(?P<num>{ROMAN_PATTERN})\b(?!['’]?\w)", counted, text
     )
+    # A numeral that numbers a line ("VIII. Monseigneur in the Country") is its number.
+    text = re.sub(
+        rf"^(?P<num>{ROMAN_PATTERN})\.(?=\s+[A-Z\"“])",
+        lambda m: cardinal(_roman(m.group("num")), rules).title() + ".",
+        text,
+    )
     # After any other name, II to IV are a person's number: "John Smith III", "Sam II".
     return re.sub(r"\b(?P<name>[A-Z][a-z]+)\s+(?P<num>II|III|IV)\b(?!['’]?\w)", regnal, text)
 
@@ -787,10 +808,42 @@ def _capital_word(word: str, headline: bool, preceded_by_the: bool) -> str:
         return stem.capitalize() + possessive
     if headline or not stem.isupper() or len(stem) > 5:
         return (stem.lower() if stem.isupper() else stem) + possessive
-    vowels = sum(1 for c in stem if c in "AEIOUY")
-    if len(stem) >= 4 and vowels >= 2 and stem[:2] != "AA":
+    if len(stem) >= 4 and sayable(stem):
         return stem.capitalize() + possessive
     return spell_letters(stem) + possessive
+
+
+_VOWELS = "AEIOUY"
+_ONSETS = frozenset(
+    "BL BR CH CL CR DR FL FR GL GR KN PH PL PR QU SC SH SK SL SM SN SP ST SW TH TR TW WH WR".split()
+)
+_CODAS = frozenset(
+    "CH CK CT DS FF FT GS KS LD LF LK LL LM LP LS LT MP MS ND NG NK NS NT PS PT RB RD RK RL RM "
+    "RN RP RS RT SH SK SP SS ST TH TS XT".split()
+)
+_VOWEL_PAIRS = frozenset("AI AU EA EE EI IE OA OI OO OU UE UI".split())
+
+
+def sayable(word: str) -> bool:
+    """Whether capitals can be said as a word ("NATO", "OFSTED") rather than spelled
+    ("ACLU", "NAACP"): an English shape, two vowels at least, clusters English allows at
+    the start, in the middle and at the end."""
+    if sum(1 for c in word if c in _VOWELS) < 2 or word[-1] in "JQVC":
+        return False
+    if word[-1] in "UI" and word[-2] not in _VOWELS:  # "ACLU", "FBI"; not "THOU"
+        return False
+    runs = re.findall(rf"[{_VOWELS}]+|[^{_VOWELS}]+", word)
+    for n, run in enumerate(runs):
+        vowel = run[0] in _VOWELS
+        if vowel and len(run) > 1 and (len(run) > 2 or run not in _VOWEL_PAIRS):
+            return False
+        if not vowel and len(run) > 1:
+            allowed = _ONSETS if n == 0 else _CODAS if n == len(runs) - 1 else None
+            if allowed is not None and run not in allowed:
+                return False
+            if allowed is None and len(run) > 2:
+                return False
+    return True
 
 
 def spell_letters(stem: str) -> str:
