@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := $(wildcard source/*.md source/*.txt)
 
-.PHONY: demo test test-fast lint golden readme bench bench-batch clean
+.PHONY: demo test test-fast lint golden readme bench bench-batch bench-listen clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "publisher needs Python 3.11 or newer")'
@@ -56,6 +56,10 @@ bench: $(VENV)/.installed
 # Batch scaling: books and audio hours per wall-clock hour with 1 and 2 local Dask workers.
 bench-batch: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench_batch.py
+
+# Proof-listening: the 16-minute sample article heard by Whisper (needs the listen extra).
+bench-listen: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench_listen.py
 
 clean:
 	rm -rf $(VENV) output/*/ .pytest_cache .mypy_cache .ruff_cache .hypothesis

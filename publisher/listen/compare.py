@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from publisher.speech.normalize import Normalizer
 
@@ -98,8 +97,7 @@ def compare(said: Sequence[Sequence[str]], heard: Sequence[str]) -> list[Hearing
             shares[0].extend(heard)
             misses[0].append(Miss((), tuple(heard)))
         return [Hearing(tuple(u), tuple(shares[i]), tuple(misses[i])) for i, u in enumerate(said)]
-    matcher = SequenceMatcher(None, flat, list(heard), autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in align(flat, list(heard)):
         unit = owner[i1 - 1] if op == "insert" and i1 > 0 else owner[min(i1, len(owner) - 1)]
         if op == "equal":
             for k in range(i2 - i1):
@@ -145,3 +143,55 @@ def _portion(heard: list[str], spans: dict[int, list[str]], units: list[int], n:
     first = round(len(heard) * before / total)
     last = round(len(heard) * (before + len(spans[units[n]])) / total)
     return heard[first:last]
+
+
+Opcode = tuple[str, int, int, int, int]
+_MOVES = {"equal": (1, 1), "replace": (1, 1), "delete": (1, 0), "insert": (0, 1)}
+
+
+def align(said: list[str], heard: list[str]) -> list[Opcode]:
+    """The fewest substitutions, deletions and insertions that make ``said`` into
+    ``heard`` (Levenshtein's, as a word error rate counts them), as difflib-style opcodes:
+    runs of equal words, and the differing stretches between them."""
+    rows, cols = len(said), len(heard)
+    cost = [list(range(cols + 1))] + [[i] + [0] * cols for i in range(1, rows + 1)]
+    for i in range(1, rows + 1):
+        row, above = cost[i], cost[i - 1]
+        for j in range(1, cols + 1):
+            same = said[i - 1] == heard[j - 1]
+            row[j] = min(above[j - 1] + (0 if same else 1), above[j] + 1, row[j - 1] + 1)
+    steps: list[str] = []
+    i, j = rows, cols
+    while i or j:
+        if i and j and said[i - 1] == heard[j - 1] and cost[i][j] == cost[i - 1][j - 1]:
+            steps.append("equal")
+        elif i and j and cost[i][j] == cost[i - 1][j - 1] + 1:
+            steps.append("replace")
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            steps.append("delete")
+        else:
+            steps.append("insert")
+        di, dj = _MOVES[steps[-1]]
+        i, j = i - di, j - dj
+    return _merge(steps[::-1])
+
+
+def _merge(steps: list[str]) -> list[Opcode]:
+    """Runs of equal steps, and runs of differing ones, each as one opcode."""
+    runs: list[Opcode] = []
+    i = j = 0
+    for step in steps:
+        di, dj = _MOVES[step]
+        kind = "equal" if step == "equal" else "differ"
+        if runs and runs[-1][0] == kind:
+            runs[-1] = (kind, runs[-1][1], i + di, runs[-1][3], j + dj)
+        else:
+            runs.append((kind, i, i + di, j, j + dj))
+        i, j = i + di, j + dj
+    return [(_kind(*run), *run[1:]) for run in runs]
+
+
+def _kind(kind: str, i1: int, i2: int, j1: int, j2: int) -> str:
+    if kind == "equal":
+        return kind
+    return "replace" if i2 > i1 and j2 > j1 else "delete" if i2 > i1 else "insert"
