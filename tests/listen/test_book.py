@@ -59,3 +59,7 @@ def test_an_epub_listed_outside_the_folder_is_not_read(tmp_path: Path) -> None:
     book = tmp_path / "book"
     write(book / "report.json", f'{{"outputs": {{"epub": ["../{outside.name}"]}}, "chapters": []}}')
     assert_one_line_error(run("check", "--listen", book), "no EPUB")
+
+
+def test_listening_options_without_listen_are_refused(tmp_path: Path) -> None:
+    assert_one_line_error(run("check", "--max-wer", "5", tmp_path), "go with --listen")
