@@ -54,23 +54,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """With `--dist loadgroup` (make test), a module's tests run on one worker, sharing the
     books its fixtures build once; but each case of a parametrised validator test is a run
     of EPUBCheck and Ace costing up to a minute, so those cases go to whichever worker is
-    free. Otherwise the two modules that validate many books would hold one worker each.
-
-    The heaviest work is handed out first (validators, then the rest that narrates, then
-    the unit tests): the workers are given groups in collection order, and a minute-long
-    validator case started last leaves the other worker idle while it runs."""
+    free. Otherwise the two modules that validate many books would hold one worker each."""
     del config
     for item in items:
         spread = item.get_closest_marker("validators") and hasattr(item, "callspec")
         if not spread and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
-    items.sort(key=_weight)
-
-
-def _weight(item: pytest.Item) -> int:
-    if item.get_closest_marker("validators"):
-        return 0
-    return 1 if item.get_closest_marker("slow") else 2
 
 
 @pytest.fixture(scope="session")
