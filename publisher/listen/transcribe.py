@@ -14,7 +14,9 @@ import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from publisher.listen.book import Chapter, NarratedBook, Unit, read_audio
 
 SAMPLE_RATE = 16_000
 STRETCH_S = 25.0
+# Shorter than this, a book is heard in this process, on every core.
+SHORT_S = 120.0
 _EDGE_S = 0.2
 
 
@@ -73,7 +77,6 @@ def hear(
 
     A few stretches per worker wait in the queue, never the whole book: a long book's
     audio, decoded, would not fit in memory."""
-    language = book.language.split("-")[0].lower()
     heard: list[Heard] = []
     pending: deque[tuple[Stretch, Future[str]]] = deque()
     done_s = 0.0
@@ -86,6 +89,26 @@ def hear(
         if progress:
             progress(done_s)
 
+    if book.duration_s < SHORT_S:
+        jobs = 1  # starting workers would take longer than hearing it
+    try:
+        _hear_all(book, model, jobs, pending, collect)
+    except BrokenProcessPool as exc:
+        raise ListenError(
+            "a listening worker process stopped unexpectedly (killed, or out of memory?); "
+            "run it again with fewer --jobs"
+        ) from exc
+    return heard
+
+
+def _hear_all(
+    book: NarratedBook,
+    model: Path,
+    jobs: int,
+    pending: deque[tuple[Stretch, Future[str]]],
+    collect: Callable[[], None],
+) -> None:
+    language = book.language.split("-")[0].lower()
     with _pool(model, jobs) as pool:
         for chapter in book.chapters:
             samples = _decode(read_audio(book, chapter), chapter)
@@ -98,7 +121,6 @@ def hear(
                     collect()
         while pending:
             collect()
-    return heard
 
 
 def _decode(mp3: bytes, chapter: Chapter) -> Any:
@@ -131,7 +153,9 @@ class _InProcess:
 def _pool(model: Path, jobs: int) -> Any:
     if jobs <= 1:
         return _InProcess(model)
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_load, initargs=(str(model), 1))
+    # "spawn": a forked worker would inherit the locks of threads the parent holds (ONNX
+    # Runtime's, CTranslate2's) and can hang on them.
+    return ProcessPoolExecutor(jobs, get_context("spawn"), _load, (str(model), 1))
 
 
 _MODEL: Any = None

@@ -110,3 +110,17 @@ def test_a_model_folder_without_a_model_gets_one_line(heard: Heard, tmp_path: Pa
     folder, _ = heard["clean"]
     result = run("check", "--listen", "--asr-model", tmp_path, folder)
     assert_one_line_error(result, "not a CTranslate2 Whisper model")
+
+
+def test_worker_processes_hear_what_this_process_hears(
+    heard: Heard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short book is heard in this process; a long one by spawned workers, which must
+    agree with it."""
+    from publisher.listen import transcribe
+
+    folder, here = heard["clean"]
+    monkeypatch.setattr(transcribe, "SHORT_S", 0.0)
+    workers = listen(folder, jobs=2)
+    assert abs(workers.wer - here.wer) <= 0.02
+    assert len(workers.flagged) <= 2
