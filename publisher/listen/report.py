@@ -105,18 +105,18 @@ def build_report(
     )
     alike = _sounds_alike(normalize.variant or book.language)
     results: list[tuple[Unit, int, Hearing]] = []
-    spoken: dict[str, str] = {}
+    spoken: dict[tuple[int, str], str] = {}  # ids are unique within a chapter's document
     for item in heard:
         said = [words(u.written, normalize) for u in item.stretch.units]
         hearings = compare(said, words(item.text, normalize))
         for unit, hearing in zip(item.stretch.units, hearings, strict=True):
             results.append((unit, item.stretch.chapter, _forgive(hearing, alike)))
-            spoken[unit.id] = normalize(unit.written)
+            spoken[(item.stretch.chapter, unit.id)] = normalize(unit.written)
     candidates = _candidates(results, book)
     systematic = {c.word for c in candidates}
     chapters = _chapters(book, results)
     flagged = [
-        _unit_result(unit, chapter, hearing, spoken[unit.id])
+        _unit_result(unit, chapter, hearing, spoken[(chapter, unit.id)])
         for unit, chapter, hearing in results
         if _flag(hearing, systematic)
     ]
