@@ -346,10 +346,10 @@ def _is_block(element: etree._Element) -> bool:
 
 def _all_text(element: etree._Element) -> str:
     """An element's text and tail as a reader sees it: silent elements say nothing."""
-    return said_text(element) + (element.tail or "")
+    return _inner_text(element) + (element.tail or "")
 
 
-def said_text(element: etree._Element) -> str:
+def _inner_text(element: etree._Element) -> str:
     if is_silent(element):
         return ""
     return (element.text or "") + "".join(_all_text(c) for c in element)
@@ -360,7 +360,7 @@ def _spoken_of(element: etree._Element) -> str:
     if is_silent(element):
         return ""
     if "z3998:roman" in semantics(element):
-        value = heading_number(said_text(element))
+        value = heading_number(_inner_text(element))
         if value is not None:
             return f"{value}"
     pieces = [element.text or ""]

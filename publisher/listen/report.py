@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -82,7 +82,7 @@ class ListenReport:
     chapters: tuple[ChapterResult, ...]
     flagged: tuple[UnitResult, ...]
     candidates: tuple[Candidate, ...]
-    units: int = field(default=0)
+    units: int
 
     @property
     def words(self) -> int:

@@ -124,10 +124,8 @@ def _hear_all(
 
 
 def _decode(mp3: bytes, chapter: Chapter) -> Any:
-    from faster_whisper import decode_audio
-
     try:
-        return decode_audio(io.BytesIO(mp3), sampling_rate=SAMPLE_RATE)
+        return _whisper().decode_audio(io.BytesIO(mp3), sampling_rate=SAMPLE_RATE)
     except Exception as exc:  # PyAV raises its own errors for damaged files
         raise ListenError(f"cannot decode {chapter.audio}: {exc}") from None
 
@@ -137,6 +135,8 @@ class _InProcess:
 
     def __init__(self, model: Path) -> None:
         _load(str(model), 0)
+        if _PROBLEM is not None:
+            raise _PROBLEM
 
     def submit(self, fn: Callable[..., str], *args: Any) -> Future[str]:
         future: Future[str] = Future()
@@ -159,26 +159,43 @@ def _pool(model: Path, jobs: int) -> Any:
 
 
 _MODEL: Any = None
+_PROBLEM: ListenError | None = None
 
 
-def _load(model: str, threads: int) -> None:
-    """Load the model once per process (``threads`` 0: as many as the machine has)."""
-    global _MODEL
+def _whisper() -> Any:
     try:
-        from faster_whisper import WhisperModel
+        import faster_whisper
     except ImportError:
         raise ListenError(
             "the speech recogniser is not installed: pip install 'publisher[listen]'"
         ) from None
+    return faster_whisper
+
+
+def _load(model: str, threads: int) -> None:
+    """Load the model once per process (``threads`` 0: as many as the machine has). A
+    worker keeps what went wrong for its first stretch to raise, so that the caller gets
+    the one-line error rather than the worker's traceback and a broken pool."""
+    global _MODEL, _PROBLEM
+    _PROBLEM = None
     count = threads or os.cpu_count() or 1
-    _MODEL = WhisperModel(model, device="cpu", compute_type="int8", cpu_threads=count)
+    try:
+        _MODEL = _whisper().WhisperModel(
+            model, device="cpu", compute_type="int8", cpu_threads=count
+        )
+    except ListenError as exc:
+        _PROBLEM = exc
+    except (RuntimeError, ValueError, OSError) as exc:  # CTranslate2's errors for a bad model
+        _PROBLEM = ListenError(f"{model} cannot be loaded as a Whisper model ({exc})")
 
 
 def _transcribe(samples: Any, language: str) -> str:
+    if _PROBLEM is not None:
+        raise _PROBLEM
     segments, _ = _MODEL.transcribe(
         samples,
         language=language,
-        beam_size=int(os.environ.get("PUBLISHER_ASR_BEAM", "1")),
+        beam_size=1,
         temperature=0.0,
         condition_on_previous_text=False,
         without_timestamps=True,

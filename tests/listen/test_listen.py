@@ -124,3 +124,18 @@ def test_worker_processes_hear_what_this_process_hears(
     workers = listen(folder, jobs=2)
     assert abs(workers.wer - here.wer) <= 0.02
     assert len(workers.flagged) <= 2
+
+
+@pytest.mark.parametrize("short_s", [120.0, 0.0], ids=["in this process", "in workers"])
+def test_a_damaged_model_gets_one_line_and_a_good_one_works_after_it(
+    heard: Heard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short_s: float
+) -> None:
+    from publisher.listen import transcribe
+
+    folder, _ = heard["clean"]
+    monkeypatch.setattr(transcribe, "SHORT_S", short_s)
+    (tmp_path / "model.bin").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    result = run("check", "--listen", "-j", "2", "--asr-model", tmp_path, folder)
+    assert_one_line_error(result, "cannot be loaded as a Whisper model")
+    assert listen(folder, jobs=2).words > 100
