@@ -19,11 +19,16 @@ _PUNCTUATION = re.compile(r"[^\w\s']|_|(?<!\w)'|'(?!\w)")
 # Endings the recogniser spells the American way; applied to both sides.
 _SPELLING = (
     (re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"),
-    (re.compile(r"(?<=[^aeiou])re(s|d)?$"), r"er\1"),
+    (re.compile(r"(?<=[^aeiou'])re(s|d)?$"), r"er\1"),  # not "they're"
     (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
     (re.compile(r"yse(s|d)?$"), r"yze\1"),
     (re.compile(r"(?<=[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),
     (re.compile(r"ogue(s)?$"), r"og\1"),
+)
+# What the normaliser says for the signs of an address or code; a recogniser writes the
+# signs themselves ("example.com/a-b"), or leaves them out.
+SIGN_WORDS = frozenset(
+    "dot slash dash underscore colon hash tilde plus ampersand apostrophe".split()
 )
 _WORDS_ALIKE = {"grey": "gray", "whilst": "while", "amongst": "among", "towards": "toward"}
 
@@ -118,7 +123,7 @@ def _share(
 ) -> None:
     """A differing stretch: split at unit boundaries, the heard words going with the
     first unit they could belong to."""
-    if "".join(said) == "".join(heard):  # "every one" heard as "everyone"
+    if _unsigned(said) == _unsigned(heard):  # "every one" heard as "everyone"
         for k, word in enumerate(said):
             shares[owner[start + k]].append(word)
         return
@@ -134,6 +139,10 @@ def _share(
         part = heard if len(units) == 1 else _portion(heard, spans, units, n)
         shares[u].extend(part)
         misses[u].append(Miss(tuple(spans[u]), tuple(part)))
+
+
+def _unsigned(words: list[str]) -> str:
+    return "".join(w for w in words if w not in SIGN_WORDS)
 
 
 def _portion(heard: list[str], spans: dict[int, list[str]], units: list[int], n: int) -> list[str]:

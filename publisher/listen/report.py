@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from publisher.listen.book import NarratedBook, Unit
-from publisher.listen.compare import Hearing, Miss, compare, words
+from publisher.listen.compare import SIGN_WORDS, Hearing, Miss, compare, words
 from publisher.listen.transcribe import Heard
 from publisher.speech.normalize import Normalizer
 
@@ -36,6 +36,11 @@ _FUNCTION_WORDS = frozenset(
     "a an the and or but of to in on at by for with as is was were be been it its this that "
     "he she his her him they them their we you i me my our your not no so if then than there "
     "from up out into over had has have do did does are am".split()
+)
+# The normaliser's own words for digits and signs ("two zero one six", "dash", "slash"):
+# a lexicon entry cannot mend them, and a recogniser writes "2016" and "/" for them.
+_NORMALISER_WORDS = SIGN_WORDS | frozenset(
+    "zero oh one two three four five six seven eight nine point percent".split()
 )
 
 
@@ -221,7 +226,9 @@ def _candidates(
     found: list[Candidate] = []
     for word, hearings in heard_as.items():
         wrong = sum(hearings.values())
-        if wrong < 2 or wrong < SYSTEMATIC_SHARE * said[word] or word in _FUNCTION_WORDS:
+        if wrong < 2 or wrong < SYSTEMATIC_SHARE * said[word]:
+            continue
+        if word in _FUNCTION_WORDS or word in _NORMALISER_WORDS:
             continue
         common = tuple(hearings.most_common(3))
         found.append(Candidate(word, _written_form(word, book), wrong, said[word], common))

@@ -52,3 +52,14 @@ def test_dropped_and_added_words_count_as_errors() -> None:
 def test_nothing_heard_is_every_word_dropped() -> None:
     first, second = compare([["one", "two"], ["three"]], [])
     assert (first.errors, second.errors) == (2, 1)
+
+
+def test_a_contraction_is_not_taken_for_a_british_spelling() -> None:
+    assert words("they're here", US) == ["they're", "here"]
+
+
+def test_signs_the_recogniser_writes_or_drops_are_no_difference() -> None:
+    (hearing,) = compare(
+        [words("See example.com/a-b-c now.", US)], words("see example.com/abc now", US)
+    )
+    assert hearing.errors == 0
