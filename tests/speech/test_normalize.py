@@ -416,6 +416,7 @@ CASES: dict[str, list[tuple[str, str, str | None]]] = {
         ("card ending in 8876", "card ending in eight eight seven six", None),
         ("the 60ths", "the sixtieths", None),
         ("version 5.3.0", "version five point three point zero", None),
+        ("on GitHub.com today", "on GitHub dot com today", None),
         ("from 9am-5pm", "from nine A-M to five P-M", None),
         (
             "$250-$300",

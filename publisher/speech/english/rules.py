@@ -109,7 +109,7 @@ _TOP_DOMAINS = (
 
 
 @rewrite(
-    rf"(?<![\w@./])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_TOP_DOMAINS})(?![a-zA-Z])"
+    rf"(?<![\w@./])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TOP_DOMAINS})(?![a-zA-Z])"
     r"(?:/[^\s<>\"]*[^\s<>\".,;:!?)])?"
 )
 def domains(m: re.Match[str], rules: Rules) -> str:
