@@ -213,7 +213,7 @@ def build_entry(
 
 
 def _on_the_cluster(
-    engine: str, voice: str, pronunciations: dict[str, str], batches: list[list[Job]]
+    pronunciations: dict[str, str], batches: list[list[Job]]
 ) -> Iterator[tuple[Job, Clip]]:
     """A book's sentences narrated by every worker of the cluster, not only its own.
 
@@ -223,9 +223,7 @@ def _on_the_cluster(
 
     client = get_client()
     futures = {
-        client.submit(
-            speak_batch, engine, voice, pronunciations, batch, pure=False, priority=10
-        ): batch
+        client.submit(speak_batch, pronunciations, batch, pure=False, priority=10): batch
         for batch in batches
     }
     secede()

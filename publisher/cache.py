@@ -377,7 +377,12 @@ def _plain(timeline: ChapterTimeline) -> dict[str, Any]:
         "section_id": timeline.section_id,
         "duration_ms": timeline.duration_ms,
         "items": [
-            [i.id, i.kind, i.start_ms, i.end_ms, i.paragraph_id, [[g.id, g.type] for g in i.groups]]
+            [
+                *(i.id, i.kind, i.start_ms, i.end_ms, i.paragraph_id),
+                [[g.id, g.type] for g in i.groups],
+                list(i.voices),
+                list(i.voice_ms),
+            ]
             for i in timeline.items
         ],
     }
@@ -392,6 +397,8 @@ def _timeline(record: dict[str, Any]) -> ChapterTimeline:
             int(item[3]),
             item[4],
             tuple(Group(str(g[0]), g[1]) for g in (item[5] if len(item) > 5 else ())),
+            tuple(str(v) for v in (item[6] if len(item) > 6 else ())),
+            tuple(int(v) for v in (item[7] if len(item) > 7 else ())),
         )
         for item in record["items"]
     )

@@ -627,10 +627,24 @@ class Pauses:
                 raise ConfigError(f"the {name} pause must be 0 to 60000 ms, not {value}")
 
 
+NARRATOR = "narrator"
+DIALOGUE = "dialogue"
+
+
+@dataclass(frozen=True)
+class Voiced:
+    """Part of an utterance and the role of the cast that says it: the narrator, the
+    dialogue voice, or a character by name."""
+
+    text: str
+    role: str = NARRATOR
+
+
 @dataclass(frozen=True)
 class Utterance:
     """One unit of narration, tied to the id of the text it speaks and the containers
-    (``groups``, outermost first) it is read in."""
+    (``groups``, outermost first) it is read in. ``voiced`` splits it between roles
+    (a quotation inside narration); empty, the narrator says all of it."""
 
     id: str
     text: str
@@ -638,6 +652,11 @@ class Utterance:
     pause_before: int
     paragraph_id: str | None = None
     groups: tuple[Group, ...] = ()
+    voiced: tuple[Voiced, ...] = ()
+
+    @property
+    def parts(self) -> tuple[Voiced, ...]:
+        return self.voiced or (Voiced(self.text),)
 
 
 @dataclass(frozen=True)
@@ -676,6 +695,8 @@ class TimedItem:
     end_ms: int
     paragraph_id: str | None = None
     groups: tuple[Group, ...] = ()
+    voices: tuple[str, ...] = ()  # "engine:voice" of each voice that spoke it, in order
+    voice_ms: tuple[int, ...] = ()  # how long each of them spoke
 
 
 @dataclass(frozen=True)

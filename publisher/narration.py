@@ -10,17 +10,23 @@ import logging
 import shutil
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from publisher.audio.assemble import KEEP_MS, SILENCE_DBFS, assemble_chapter
+from publisher.audio.assemble import KEEP_MS, SILENCE_DBFS, assemble_chapter, at_rate, trim
 from publisher.audio.encode import encoder_version
 from publisher.audio.ffmpeg import SAMPLE_RATE
-from publisher.audio.loudness import LIMITER, PROFILES, AudioProfile, normalise
+from publisher.audio.loudness import (
+    LIMITER,
+    PROFILES,
+    AudioProfile,
+    integrated_lufs,
+    normalise,
+    with_gain,
+)
 from publisher.audio.onefile import ChapterFiles, encode_chapter
 from publisher.audio.tags import ChapterTags, write_tags
 from publisher.cache import SentenceCache, clip_key, content_key
-from publisher.errors import EngineError
 from publisher.model import (
     Book,
     ChapterTimeline,
@@ -28,11 +34,13 @@ from publisher.model import (
     Pauses,
     Section,
     Utterance,
+    book_text,
     content_items,
 )
 from publisher.output import Staging, make_slug
-from publisher.speech.engines import DEFAULT_ENGINE, Engine, load_engine
-from publisher.speech.engines.base import Clip, Voice, language_matches
+from publisher.speech.cast import Cast, Narrator
+from publisher.speech.engines import Engine
+from publisher.speech.engines.base import Clip
 from publisher.speech.normalize import Normalizer
 from publisher.speech.script import Reading, section_script
 from publisher.speech.synthesis import Backend, Job, engine_pieces, speak, synthesize
@@ -41,18 +49,14 @@ from publisher.version import __version__
 
 log = logging.getLogger(__name__)
 
-FALLBACK_ENGINE = "espeak"
 MAX_FILE_SLUG = 40
-
-
-@dataclass(frozen=True)
-class Narrator:
-    engine: Engine
-    voice: str
-
-    @property
-    def description(self) -> str:
-        return f"synthetic voice: {self.engine.label}, voice {self.voice}"
+# Silence where one voice hands over to another inside a sentence ('"Come in," said
+# Holmes'): a comma's breath, so the change of voice does not clip the words.
+VOICE_CHANGE_MS = 250
+# What each voice of a cast is measured on to match its level to the narrator's: the
+# book's own opening words, so the measure is of the book's language and the same for
+# every build (and cached like any sentence).
+CALIBRATION_CHARACTERS = 600
 
 
 @dataclass(frozen=True)
@@ -79,37 +83,6 @@ class ChapterFile:
     aac: Path | None
 
 
-def choose_narrator(engine_name: str | None, voice: str | None, language: str) -> Narrator:
-    """The engine and voice for a book; the default engine gives way when it lacks the language."""
-    engine = _usable(load_engine(engine_name or DEFAULT_ENGINE))
-    if voice is not None:
-        voices = engine.voices()
-        if voice not in {v.id for v in voices}:
-            raise EngineError(
-                f"{engine.name} has no voice {voice!r}; {_voice_hint(engine, voices, language)}"
-            )
-        return Narrator(engine, voice)
-    chosen = engine.default_voice(language)
-    if chosen is not None:
-        return Narrator(engine, chosen)
-    if engine_name is None:
-        fallback = _usable(load_engine(FALLBACK_ENGINE))
-        chosen = fallback.default_voice(language)
-        if chosen is not None:
-            log.warning(
-                "%s has no %s voice here; narrating with %s voice %s",
-                engine.name,
-                language,
-                fallback.name,
-                chosen,
-            )
-            return Narrator(fallback, chosen)
-    raise EngineError(
-        f"{engine.name} has no voice for language {language}; try --engine {FALLBACK_ENGINE}"
-        " or see `publisher voices`"
-    )
-
-
 @dataclass(frozen=True)
 class Progress:
     """Narration so far: sentences (cached ones count as done at once) and audio made."""
@@ -129,13 +102,23 @@ class Narration:
     cache_hits: int
     cache_misses: int
 
+    def seconds_by_voice(self) -> dict[str, float]:
+        """How long each voice of the cast spoke, from the chapters' Timelines."""
+        spoken: Counter[str] = Counter()
+        for chapter in self.files:
+            for item in chapter.timeline.items:
+                for voice, ms in zip(item.voices, item.voice_ms, strict=False):
+                    spoken[voice] += ms
+        return {voice: ms / 1000 for voice, ms in spoken.items()}
+
 
 @dataclass(frozen=True)
 class _Piece:
-    """What the engine is asked to say in one go, and the cache's name for its audio."""
+    """What one voice is asked to say in one go, and the cache's name for its audio."""
 
     key: str
     text: str
+    speaker: Narrator
 
 
 @dataclass(frozen=True)
@@ -156,7 +139,7 @@ class _Plan:
 
 def narrate_book(
     book: Book,
-    narrator: Narrator,
+    cast: Cast,
     settings: AudioSettings,
     staging: Staging,
     timings: Timings,
@@ -169,14 +152,23 @@ def narrate_book(
     """Every chapter's MP3, tagged, in ``staging``. Chapters whose sound has not changed
     come from the cache already encoded; sentences that did not change are not spoken
     again; the rest are spoken on ``jobs`` processes while finished chapters are encoded."""
+    phonemes = settings.say.lexicon.phonemes()
     with timings.stage("script"):
-        plans = _plans(book, narrator, settings)
-    run = _Run(book, narrator, settings, staging, timings, scratch, cache, progress)
+        versions = {
+            n.id: f"{n.engine.version()}; {n.engine.voice_version(n.voice)}" for n in cast.members
+        }
+        plans = _plans(book, cast, settings, versions)
+    speakers = {p.speaker.id: p.speaker for plan in plans for part in plan.parts for p in part}
+    engines = {n.engine.name: n.engine for n in speakers.values()}
+    with timings.stage("narrate"):
+        gains = _levels(book, cast, speakers, versions, settings, cache, engines, jobs)
+    if gains:
+        plans = [replace(p, key=content_key(p.key, sorted(gains.items()))) for p in plans]
+    run = _Run(book, gains, settings, staging, timings, scratch, cache, progress)
     run.total = sum(len(p.keys) for p in plans)
     waiting = [p for p in plans if not run.finish_from_cache(p)]
     work = run.work(waiting)
-    phonemes = settings.say.lexicon.phonemes()
-    spoken = synthesize(narrator.engine, narrator.voice, phonemes, work, jobs, backend)
+    spoken = synthesize(engines, phonemes, work, jobs, backend)
     with timings.stage("narrate"):
         for job, clip in spoken:
             run.arrived(job, clip)
@@ -189,18 +181,20 @@ def narrate_book(
     return Narration(files, run.hits, run.misses)
 
 
-def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Plan]:
-    engine = narrator.engine
-    engine_version = engine.version()
+def _plans(
+    book: Book, cast: Cast, settings: AudioSettings, versions: dict[str, str]
+) -> list[_Plan]:
     phonemes = settings.say.lexicon.phonemes()
+    roles = cast.roles(book.metadata.language, book_text(book))
     width = max(2, len(str(len(book.sections))))
     plans = []
     for number, section in enumerate(book.sections, 1):
-        script = section_script(section, settings.pauses, settings.say, settings.reading)
+        script = section_script(section, settings.pauses, settings.say, settings.reading, roles)
         parts = tuple(
             tuple(
-                _Piece(clip_key(engine.name, engine_version, narrator.voice, text, phonemes), text)
-                for text in engine_pieces(u.text)
+                _piece(cast.voice_of(voiced.role), versions, text, phonemes)
+                for voiced in u.parts
+                for text in engine_pieces(voiced.text)
             )
             for u in script
         )
@@ -211,6 +205,7 @@ def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Pla
                 (u.id, u.kind, u.pause_before, u.paragraph_id, [(g.id, g.type) for g in u.groups])
                 for u in script
             ],
+            [[piece.speaker.id for piece in part] for part in parts],
             asdict(settings.pauses),
             asdict(settings.profile),
             settings.bitrate_kbps,
@@ -218,6 +213,7 @@ def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Pla
             SILENCE_DBFS,
             LIMITER,
             KEEP_MS,
+            VOICE_CHANGE_MS,
             encoder_version(),
         )
         slug = make_slug(section.display_title)[:MAX_FILE_SLUG].strip("-") or "chapter"
@@ -226,13 +222,76 @@ def _plans(book: Book, narrator: Narrator, settings: AudioSettings) -> list[_Pla
     return plans
 
 
+def _piece(
+    speaker: Narrator, versions: dict[str, str], text: str, phonemes: dict[str, str]
+) -> _Piece:
+    key = clip_key(speaker.engine.name, versions[speaker.id], speaker.voice, text, phonemes)
+    return _Piece(key, text, speaker)
+
+
+def _levels(
+    book: Book,
+    cast: Cast,
+    speakers: dict[str, Narrator],
+    versions: dict[str, str],
+    settings: AudioSettings,
+    cache: SentenceCache | None,
+    engines: dict[str, Engine],
+    jobs: int,
+) -> dict[str, float]:
+    """The gain (dB) that brings each voice of the cast to the narrator's level, from
+    each saying the same passage: engines and voices differ by several dB, and without
+    this a change of voice would jump in level mid-sentence."""
+    if len(speakers) < 2:
+        return {}
+    phonemes = settings.say.lexicon.phonemes()
+    passage = _calibration_text(book, settings)
+    pieces = {i: _piece(n, versions, passage, phonemes) for i, n in speakers.items()}
+    clips = {key: cache.get_clip(key) for key in (p.key for p in pieces.values())} if cache else {}
+    wanted = [
+        Job(p.key, p.text, p.speaker.engine.name, p.speaker.voice, "calibration")
+        for p in pieces.values()
+        if clips.get(p.key) is None
+    ]
+    for job, spoken in synthesize(engines, phonemes, wanted, jobs):
+        clips[job.key] = spoken
+        if cache is not None:
+            cache.put_clip(job.key, spoken)
+    level = {}
+    for speaker, piece in pieces.items():
+        clip = clips[piece.key]
+        if clip is not None:
+            level[speaker] = integrated_lufs(trim(clip.pcm, clip.sample_rate), clip.sample_rate)
+    reference = level.get(cast.narrator.id, next(iter(level.values())))
+    return {
+        s: round(max(-MAX_MATCH_DB, min(MAX_MATCH_DB, reference - v)), 2) for s, v in level.items()
+    }
+
+
+# Beyond this a voice is not merely quieter: something is wrong with it, and a huge gain
+# would only raise its noise.
+MAX_MATCH_DB = 15.0
+
+
+def _calibration_text(book: Book, settings: AudioSettings) -> str:
+    """The book's first sentences, said as the narrator says them."""
+    words: list[str] = []
+    for section in book.sections:
+        for sentence in section.sentences:
+            if sentence.role == "text":
+                words.append(settings.say(sentence.text))
+            if sum(len(w) + 1 for w in words) >= CALIBRATION_CHARACTERS:
+                return " ".join(words)[: CALIBRATION_CHARACTERS * 2]
+    return " ".join(words) or settings.say(book.metadata.title)
+
+
 class _Run:
     """The state of one narration: clips waiting for their chapter, counts, progress."""
 
     def __init__(
         self,
         book: Book,
-        narrator: Narrator,
+        gains: dict[str, float],
         settings: AudioSettings,
         staging: Staging,
         timings: Timings,
@@ -240,7 +299,7 @@ class _Run:
         cache: SentenceCache | None,
         progress: ProgressHook | None,
     ) -> None:
-        self.book, self.narrator, self.settings, self.scratch = book, narrator, settings, scratch
+        self.book, self.gains, self.settings, self.scratch = book, gains, settings, scratch
         self.staging, self.timings, self.cache, self.progress = staging, timings, cache, progress
         self.files: list[ChapterFile] = []
         self.clips: dict[str, Clip] = {}
@@ -284,7 +343,7 @@ class _Run:
             self._advance(1, 0.0)
         else:
             self.missing[key] = 1
-            jobs.append(Job(key, piece.text, utterance.id))
+            jobs.append(_job(piece, utterance))
 
     def arrived(self, job: Job, clip: Clip) -> None:
         self.misses += 1
@@ -298,11 +357,11 @@ class _Run:
         return not any(key in self.missing for key in plan.keys)
 
     def finish(self, plan: _Plan) -> None:
-        spoken = [
-            (u, self._joined(u, part)) for u, part in zip(plan.script, plan.parts, strict=True)
-        ]
+        joined = [self._joined(u, part) for u, part in zip(plan.script, plan.parts, strict=True)]
+        spoken = [(u, clip) for u, (clip, _) in zip(plan.script, joined, strict=True)]
         with self.timings.stage("assemble"):
-            chapter = assemble_chapter(plan.section.id, spoken, self.settings.pauses)
+            voices = [voiced for _, voiced in joined]
+            chapter = assemble_chapter(plan.section.id, spoken, self.settings.pauses, voices=voices)
         with self.timings.stage("loudness"):
             pcm = normalise(chapter.pcm, chapter.sample_rate, self.settings.profile)
         with self.timings.stage("encode"):
@@ -322,21 +381,33 @@ class _Run:
             self._tag(plan, path, chapter.timeline, flac, aac)
         log.info("narrated %s (%.1f s)", plan.section.display_title, chapter.duration_ms / 1000)
 
-    def _joined(self, utterance: Utterance, part: tuple[_Piece, ...]) -> Clip:
-        """An utterance's audio: its pieces one after another, as the engine spoke them."""
-        clips = [self._clip(utterance, piece) for piece in part]
-        if len(clips) == 1:
-            return clips[0]
-        return Clip(b"".join(c.pcm for c in clips), clips[0].sample_rate)
+    def _joined(
+        self, utterance: Utterance, part: tuple[_Piece, ...]
+    ) -> tuple[Clip, tuple[tuple[str, int], ...]]:
+        """An utterance's audio: its pieces one after another, as the engines spoke them,
+        each voice at the narrator's level; and each voice's share of it in ms."""
+        clips = [self._level(piece, self._clip(utterance, piece)) for piece in part]
+        speakers = [piece.speaker.id for piece in part]
+        if len(set(speakers)) == 1:
+            joined = (
+                clips[0]
+                if len(clips) == 1
+                else Clip(b"".join(c.pcm for c in clips), clips[0].sample_rate)
+            )
+            return joined, ((speakers[0], -1),)
+        return _handed_over(clips, speakers)
+
+    def _level(self, piece: _Piece, clip: Clip) -> Clip:
+        gain = self.gains.get(piece.speaker.id, 0.0)
+        return Clip(with_gain(clip.pcm, gain), clip.sample_rate) if gain else clip
 
     def _clip(self, utterance: Utterance, piece: _Piece) -> Clip:
         """A clip from this run, else from the cache, else (a damaged entry) spoken now."""
         key = piece.key
         clip = self.clips.get(key) or (self.cache.get_clip(key) if self.cache else None)
         if clip is None:
-            job = Job(key, piece.text, utterance.id)
             phonemes = self.settings.say.lexicon.phonemes()
-            clip = speak(self.narrator.engine, job, self.narrator.voice, phonemes)
+            clip = speak(piece.speaker.engine, _job(piece, utterance), phonemes)
             if self.cache is not None:
                 self.cache.put_clip(key, clip)
             self.hits -= 1
@@ -383,25 +454,28 @@ def _tags(book: Book, section: Section, number: int, year: str) -> ChapterTags:
     )
 
 
-def _voice_hint(engine: Engine, voices: tuple[Voice, ...], language: str) -> str:
-    """The voices to choose from: all of them if few, else those for the book's language."""
-    shown = (
-        voices
-        if len(voices) <= 8
-        else [v for v in voices if language_matches(v.language, language)]
-    )
-    names = ", ".join(v.id for v in shown[:8])
-    more = len(voices) - min(len(shown), 8)
-    rest = f" ({more} more: `publisher voices --engine {engine.name}`)" if more else ""
-    return (
-        f"it has {names}{rest}"
-        if names
-        else f"`publisher voices --engine {engine.name}` lists them"
-    )
+def _job(piece: _Piece, utterance: Utterance) -> Job:
+    speaker = piece.speaker
+    return Job(piece.key, piece.text, speaker.engine.name, speaker.voice, utterance.id)
 
 
-def _usable(engine: Engine) -> Engine:
-    problem = engine.problem()
-    if problem:
-        raise EngineError(f"the {engine.name} engine cannot narrate here: {problem}")
-    return engine
+def _handed_over(
+    clips: list[Clip], speakers: list[str]
+) -> tuple[Clip, tuple[tuple[str, int], ...]]:
+    """Pieces of several voices, at one sample rate, each voice's run trimmed of its
+    engine's silence and a short breath between one voice and the next."""
+    runs: list[tuple[str, bytes]] = []
+    for clip, speaker in zip(clips, speakers, strict=True):
+        pcm = at_rate(clip, SAMPLE_RATE)
+        if runs and runs[-1][0] == speaker:
+            runs[-1] = (speaker, runs[-1][1] + pcm)
+        else:
+            runs.append((speaker, pcm))
+    gap = bytes(VOICE_CHANGE_MS * SAMPLE_RATE // 1000 * 2)
+    pieces: list[bytes] = []
+    shares: list[tuple[str, int]] = []
+    for number, (speaker, pcm) in enumerate(runs):
+        audio = trim(pcm, SAMPLE_RATE)
+        pieces += [gap, audio] if number else [audio]
+        shares.append((speaker, round(len(audio) / 2 * 1000 / SAMPLE_RATE)))
+    return Clip(b"".join(pieces), SAMPLE_RATE), tuple(shares)

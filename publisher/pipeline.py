@@ -23,15 +23,14 @@ from publisher.narration import (
     AudioSettings,
     ChapterFile,
     Narration,
-    Narrator,
     ProgressHook,
-    choose_narrator,
     narrate_book,
 )
 from publisher.output import Staging, make_slug, staged_book
 from publisher.outputs import Built, Output, registry
 from publisher.readers import read_manuscript
 from publisher.settings import Settings
+from publisher.speech.cast import Cast, choose_cast
 from publisher.speech.lexicon import find_lexicon
 from publisher.speech.normalize import Normalizer
 from publisher.speech.synthesis import Backend
@@ -55,7 +54,7 @@ class BuildReport:
     slug: str
     source: str
     encoding: str
-    narrator: Narrator | None
+    narrator: Cast | None
     narration: Narration | None
     timings: dict[str, float]
     cache_enabled: bool
@@ -81,6 +80,21 @@ class BuildReport:
             return None
         return round(sum(c.timeline.duration_ms for c in self.chapters) / 1000, 3)
 
+    def _cast(self) -> list[dict[str, Any]]:
+        """Every voice of the cast, the roles it reads, and how long it spoke."""
+        if self.narrator is None:
+            return []
+        spoken = self.narration.seconds_by_voice() if self.narration else {}
+        return [
+            {
+                "voice": voice,
+                "engine": voice.split(":", 1)[0],
+                "roles": roles,
+                "minutes": round(spoken.get(voice, 0.0) / 60, 2),
+            }
+            for voice, roles in self.narrator.roles_of().items()
+        ]
+
     def as_json(self) -> dict[str, Any]:
         meta = self.book.metadata
         audio = {c.section.id: c for c in self.chapters}
@@ -103,6 +117,7 @@ class BuildReport:
             "engine": self.narrator.engine.name if self.narrator else None,
             "engine_version": self.narrator.engine.version() if self.narrator else None,
             "voice": self.narrator.voice if self.narrator else None,
+            "cast": self._cast(),
             "audio_profile": self.audio_profile if self.narrator else None,
             "duration_s": self.duration_s,
             "words": self.book.words,
@@ -164,8 +179,12 @@ def publish(
     narrator = cache = None
     if settings.narration.enabled and any(o.wants_audio(settings) for o in outputs):
         narration_settings = settings.narration
-        narrator = choose_narrator(
-            narration_settings.engine, narration_settings.voice, book.metadata.language
+        narrator = choose_cast(
+            narration_settings.engine,
+            narration_settings.voice,
+            book.metadata.language,
+            settings.cast,
+            narration_settings.quotes,
         )
         processes = config.processes()
         profile = config.profile()
@@ -258,7 +277,7 @@ def _report(
     origin: _Origin,
     config: BuildConfig,
     slug: str,
-    narrator: Narrator | None,
+    narrator: Cast | None,
     narration: Narration | None,
     cache: SentenceCache | None,
     timings: Timings,

@@ -28,6 +28,7 @@ from publisher.audio.loudness import PROFILE_NAMES, ProfileName
 from publisher.errors import ConfigError
 from publisher.metadata import BUILD_TABLE, normalise_language, read_book_toml
 from publisher.model import NOTE_PLACEMENTS, NotePlacement, Pauses
+from publisher.speech.dialogue import QUOTE_STYLES, QuoteStyle
 from publisher.speech.script import CODE_READINGS, CodeReading
 from publisher.structure.topics import CHAPTER_MODES, DEFAULT_MIN_WORDS, ChapterMode
 
@@ -253,6 +254,11 @@ class NarrationSettings:
         "auto", "Code listings aloud: auto reads short ones and announces long ones.",
         " | ".join(CODE_READINGS), read_choice(CODE_READINGS),
     )  # fmt: skip
+    quotes: QuoteStyle = setting(
+        "auto", "The marks of a quotation, for the cast's dialogue voice: auto takes the "
+        "book language's usual style it uses most.", " | ".join(QUOTE_STYLES),
+        read_choice(QUOTE_STYLES),
+    )  # fmt: skip
     sentence_pause: int = _ms("between sentences", _PAUSES.sentence)
     paragraph_pause: int = _ms("between paragraphs", _PAUSES.paragraph)
     scene_pause: int = _ms("at a scene break", _PAUSES.scene)
@@ -314,6 +320,8 @@ class Settings:
     audio: AudioSettings = field(default_factory=AudioSettings)
     outputs: Mapping[str, bool] = field(default_factory=dict)
     options: Mapping[str, object] = field(default_factory=dict)
+    # The cast: a voice for "narrator", "dialogue" and characters by name (`cast.NAME`).
+    cast: Mapping[str, str] = field(default_factory=dict)
 
     def enabled(self, output: str) -> bool:
         from publisher.outputs import find_output
@@ -418,14 +426,37 @@ def resolve(layers: Sequence[Layer]) -> Resolved:
     """Merge ``layers`` (lowest precedence first) into validated Settings."""
     chosen: dict[str, object] = {}
     origins: dict[str, str] = {}
+    cast: dict[str, str] = {}
     for layer in layers:
         for raw_key, raw in layer.values.items():
+            if raw_key.lower().startswith(CAST + "."):
+                name, voice = _cast_entry(raw_key, raw, layer.where)
+                cast[name] = voice
+                origins[f"{CAST}.{name}"] = layer.source
+                continue
             key = find_key(raw_key, layer.where)
             where = f"{layer.where}: {key.key}"
             chosen[key.key] = key.spec.read(raw, layer.base, where)
             origins[key.key] = layer.source
     values = {k: chosen.get(k, row.default) for k, row in schema().items()}
-    return Resolved(_settings(chosen), origins, values)
+    values |= {f"{CAST}.{name}": voice for name, voice in cast.items() if voice}
+    settings = dataclasses.replace(_settings(chosen), cast={n: v for n, v in cast.items() if v})
+    return Resolved(settings, origins, values)
+
+
+CAST = "cast"
+
+
+def _cast_entry(key: str, raw: object, where: str) -> tuple[str, str]:
+    """``cast.NAME`` = a voice; NAME as written (a play's "LADY MACBETH"), but for the
+    roles "narrator" and "dialogue"; an empty voice takes a lower layer's away."""
+    name = " ".join(key.split(".", 1)[1].split())
+    if not name:
+        raise ConfigError(f'{where}: write cast.NAME = "ENGINE:VOICE"')
+    if name.lower() in ("narrator", "dialogue"):
+        name = name.lower()
+    voice = read_text(raw, Path.cwd(), f"{where}: cast.{name}")
+    return name, voice or ""
 
 
 def _settings(chosen: Mapping[str, object]) -> Settings:

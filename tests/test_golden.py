@@ -19,7 +19,8 @@ import pytest
 from publisher import BuildConfig, Settings, publish
 from publisher.formats.overlays import OverlayChapter, smil_document
 from publisher.model import ChapterTimeline, Pauses, Section, TimedItem
-from publisher.narration import AudioSettings, ChapterFile, Narrator
+from publisher.narration import AudioSettings, ChapterFile
+from publisher.speech.cast import Cast, Narrator
 from publisher.output import Staging
 from publisher.outputs import Built, manifest, playlist
 from publisher.readers import read_manuscript
@@ -91,7 +92,7 @@ def test_the_playlist_and_manifest_match_their_golden_files(
         ChapterFile(s, f"audio/{n:02d}.mp3", _timeline(s), tmp_path / f"{n:02d}.mp3", None, None)
         for n, s in enumerate(book.sections, 1)
     )
-    narrator = Narrator(load_engine("espeak"), "en-gb")
+    narrator = Cast(Narrator(load_engine("espeak"), "en-gb"))
     audio = AudioSettings(Pauses(), 64, "2026", Normalizer.for_text("en-GB", ""))
     modified = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
     built = Built(

@@ -32,30 +32,39 @@ class ChapterAudio:
         return self.timeline.duration_ms
 
 
+# Each utterance's voices ("engine:voice") and how long each spoke in ms (-1: all of it).
+VoiceShares = tuple[tuple[str, int], ...]
+
+
 def assemble_chapter(
     section_id: str,
     spoken: Sequence[tuple[Utterance, Clip]],
     pauses: Pauses,
     sample_rate: int = SAMPLE_RATE,
+    voices: Sequence[VoiceShares] | None = None,
 ) -> ChapterAudio:
     pieces: list[bytes] = [_silence(pauses.head, sample_rate)]
     position = len(pieces[0]) // SAMPLE_WIDTH
     items: list[TimedItem] = []
-    for utterance, clip in spoken:
+    for number, (utterance, clip) in enumerate(spoken):
         gap = _silence(utterance.pause_before, sample_rate) if items else b""
         pieces.append(gap)
         position += len(gap) // SAMPLE_WIDTH
-        audio = trim(_at_rate(clip, sample_rate), sample_rate)
+        audio = trim(at_rate(clip, sample_rate), sample_rate)
         pieces.append(audio)
         start, position = position, position + len(audio) // SAMPLE_WIDTH
+        start_ms, end_ms = _ms(start, sample_rate), _ms(position, sample_rate)
+        shares = voices[number] if voices else ()
         items.append(
             TimedItem(
                 utterance.id,
                 utterance.kind,
-                _ms(start, sample_rate),
-                _ms(position, sample_rate),
+                start_ms,
+                end_ms,
                 utterance.paragraph_id,
                 utterance.groups,
+                tuple(v for v, _ in shares),
+                tuple(end_ms - start_ms if ms < 0 else ms for _, ms in shares),
             )
         )
     tail = _silence(pauses.tail, sample_rate)
@@ -78,7 +87,7 @@ def trim(pcm: bytes, sample_rate: int) -> bytes:
     return pcm[first * SAMPLE_WIDTH : last * SAMPLE_WIDTH]
 
 
-def _at_rate(clip: Clip, sample_rate: int) -> bytes:
+def at_rate(clip: Clip, sample_rate: int) -> bytes:
     if clip.sample_rate == sample_rate:
         return clip.pcm
     converted = segment(clip.pcm, clip.sample_rate).set_frame_rate(sample_rate)

@@ -450,3 +450,17 @@ def _linear(db: float) -> float:
 
 def _number(text: str) -> float:
     return SILENT_DB if text == "-inf" else max(SILENT_DB, float(text))
+
+
+def integrated_lufs(pcm: bytes, sample_rate: int) -> float:
+    """Integrated loudness alone (no true peak): what matching voices' levels needs."""
+    return _ebur128(pcm, sample_rate, true_peak=False)[0]
+
+
+def with_gain(pcm: bytes, db: float) -> bytes:
+    """16-bit PCM ``db`` louder (or quieter), held within full scale; the chapter's
+    limiter catches what this rounds off."""
+    if not db:
+        return pcm
+    scaled = _int16(pcm).astype(np.float64) * _linear(db)
+    return bytes(np.clip(np.rint(scaled), -32768, 32767).astype("<i2").tobytes())

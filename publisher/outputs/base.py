@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from publisher.check import Finding
     from publisher.inplace.book import InPlaceBook
     from publisher.model import Book
-    from publisher.narration import AudioSettings, ChapterFile, Narrator
+    from publisher.narration import AudioSettings, ChapterFile
     from publisher.output import Staging
     from publisher.settings import Settings
+    from publisher.speech.cast import Cast
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Built:
     # The source EPUB when the book is narrated in its own pages; None for a manuscript.
     source: InPlaceBook | None
     lexicon: bytes | None  # the PLS the EPUB carries, as the user wrote it
-    narrator: Narrator | None
+    narrator: Cast | None
     chapters: tuple[ChapterFile, ...]  # each chapter's MP3, at ChapterFile.path
     audio: AudioSettings | None
     cache: SentenceCache | None

@@ -8,6 +8,8 @@ from typing import Literal, assert_never, get_args
 from publisher.headings import heading_number, match_heading, soften_caps
 from publisher.labels import label
 from publisher.model import (
+    DIALOGUE,
+    NARRATOR,
     Code,
     Content,
     Figure,
@@ -26,7 +28,9 @@ from publisher.model import (
     Table,
     Utterance,
     UtteranceKind,
+    Voiced,
 )
+from publisher.speech.dialogue import Roles, quotations, speaker_of, voiced_spans
 from publisher.speech.normalize import Normalizer
 
 CodeReading = Literal["auto", "read", "announce", "skip"]
@@ -44,14 +48,19 @@ class Reading:
 
 
 def section_script(
-    section: Section, pauses: Pauses, say: Normalizer, reading: Reading | None = None
+    section: Section,
+    pauses: Pauses,
+    say: Normalizer,
+    reading: Reading | None = None,
+    roles: Roles | None = None,
 ) -> tuple[Utterance, ...]:
     """The heading announcement, then every sentence, each with the silence before it.
 
     ``say`` turns written text into what is spoken (the book's Normalizer); words marked
-    as another language are said by that language's rules.
+    as another language are said by that language's rules. With ``roles`` (a cast), a
+    play's speeches are given to their speakers and prose quotations to theirs.
     """
-    script = _Script(pauses, reading or Reading(), say)
+    script = _Script(pauses, reading or Reading(), say, roles)
     spoken = [Utterance(section.heading_id, say(announcement(section)), "heading", 0)]
     script.pause = pauses.heading
     script.content(section.content, ())
@@ -63,6 +72,7 @@ class _Script:
     pauses: Pauses
     reading: Reading
     say: Normalizer
+    roles: Roles | None = None
     pause: int = 0
     spoken: list[Utterance] = field(default_factory=list)
 
@@ -72,9 +82,10 @@ class _Script:
         text: str,
         groups: tuple[Group, ...],
         kind: UtteranceKind = "sentence",
+        voiced: tuple[Voiced, ...] = (),
     ) -> None:
         paragraph_id = groups[-1].id if groups else None
-        self.spoken.append(Utterance(unit.id, text, kind, self.pause, paragraph_id, groups))
+        self.spoken.append(Utterance(unit.id, text, kind, self.pause, paragraph_id, groups, voiced))
         self.pause = self.pauses.sentence
 
     def content(self, content: tuple[Content, ...], groups: tuple[Group, ...]) -> None:
@@ -117,15 +128,20 @@ class _Script:
 
     def paragraph(self, paragraph: Paragraph, groups: tuple[Group, ...], lead: str = "") -> None:
         inside = (*groups, *paragraph.groups, Group(paragraph.id))
+        cast = _Voicing.of(paragraph, self.roles)
         for number, sentence in enumerate(paragraph.sentences):
+            voiced: tuple[Voiced, ...] = ()
             if sentence.role == "speaker":
                 # Capitals would be spelled out as letters: "LORD" is not an acronym.
                 text = self.say(soften_caps(sentence.text))
+                cast.speaking(sentence.text)
             else:
                 text = self.spans(paragraph, sentence)
+                voiced = cast.voiced(paragraph, sentence, text, self.say)
             if number == 0 and lead:
                 text = f"{self.say(lead)} {text}"
-            self.utter(sentence, text, inside)
+                voiced = (Voiced(self.say(lead)), *voiced) if voiced else ()
+            self.utter(sentence, text, inside, voiced=voiced)
         self.pause = self.pauses.paragraph
 
     def spans(self, paragraph: Paragraph, sentence: Sentence) -> str:
@@ -211,6 +227,46 @@ class _Script:
             for line in code.lines:
                 self.utter(line, self.say(line.text), inside)
         self.pause = self.pauses.paragraph
+
+
+@dataclass
+class _Voicing:
+    """Which role says each sentence of one paragraph: a play's speaker says the speech
+    after the label (stage directions stay the narrator's); prose quotations go to the
+    character an attribution names, else to the dialogue voice."""
+
+    roles: Roles | None
+    quotes: list[tuple[int, int]]
+    quoted_by: str
+    speaker: str | None = None
+
+    @classmethod
+    def of(cls, paragraph: Paragraph, roles: Roles | None) -> _Voicing:
+        if roles is None or not roles.marks:
+            return cls(roles, [], DIALOGUE)
+        body = paragraph.body.text
+        quotes = quotations(body, roles.marks)
+        return cls(roles, quotes, speaker_of(body, quotes, roles) if quotes else DIALOGUE)
+
+    def speaking(self, label: str) -> None:
+        if self.roles is not None:
+            self.speaker = self.roles.character(label) or DIALOGUE
+
+    def voiced(
+        self, paragraph: Paragraph, sentence: Sentence, said: str, say: Normalizer
+    ) -> tuple[Voiced, ...]:
+        if self.roles is None or sentence.role in ("direction", "label", "code"):
+            return ()
+        if self.speaker is not None:
+            return (Voiced(said, self.speaker),)
+        if not self.quotes or sentence.end <= sentence.start:
+            return ()
+        body = paragraph.body.text
+        parts = voiced_spans(sentence.start, sentence.end, self.quotes, self.quoted_by)
+        if all(role == NARRATOR for _, _, role in parts):
+            return ()
+        spoken = [(say(body[a:b]), role) for a, b, role in parts]
+        return tuple(Voiced(text, role) for text, role in spoken if text.strip())
 
 
 def announcement(section: Section) -> str:

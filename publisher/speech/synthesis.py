@@ -33,18 +33,22 @@ MIN_PARALLEL_CHARACTERS = 3000
 
 @dataclass(frozen=True)
 class Job:
+    """Words for one voice of one engine (a book with a cast has several)."""
+
     key: str
     text: str
+    engine: str
+    voice: str
     id: str = ""  # the (first) utterance that says it, for error messages
 
 
-def speak(engine: Engine, job: Job, voice: str, pronunciations: Mapping[str, str]) -> Clip:
+def speak(engine: Engine, job: Job, pronunciations: Mapping[str, str]) -> Clip:
     """One utterance. An engine that crashes or says nothing gets one more try; then the
     build stops naming the sentence, so an editor can find and fix it."""
     problem = ""
     for _ in range(2):
         try:
-            clip = engine.synthesize(job.text, voice, pronunciations)
+            clip = engine.synthesize(job.text, job.voice, pronunciations)
         except PublisherError:
             raise  # already says what is wrong and what to do (no network, no voice)
         except Exception as exc:  # a third-party engine may fail in any way
@@ -101,41 +105,47 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-# Narrates batches somewhere else (the workers of a Dask cluster, say): given the engine's
-# name, the voice, the pronunciations and the batches, yields every job with its clip.
-Backend = Callable[[str, str, dict[str, str], list[list[Job]]], Iterator[tuple[Job, Clip]]]
+# Narrates batches somewhere else (the workers of a Dask cluster, say): given the
+# pronunciations and the batches, yields every job with its clip.
+Backend = Callable[[dict[str, str], list[list[Job]]], Iterator[tuple[Job, Clip]]]
 
 
 def synthesize(
-    engine: Engine,
-    voice: str,
+    engines: Mapping[str, Engine],
     pronunciations: Mapping[str, str],
     jobs: Sequence[Job],
     processes: int,
     backend: Backend | None = None,
 ) -> Iterator[tuple[Job, Clip]]:
-    """Every job's clip, in the order they finish."""
+    """Every job's clip, in the order they finish. ``engines`` holds every engine the
+    jobs name, by name; workers load their own by the same names."""
     batches = _batches(jobs)
-    limit = engine.max_processes or processes
-    if backend is not None and len(batches) > 1 and (engine.max_processes or 2) > 1:
-        yield from backend(engine.name, voice, dict(pronunciations), batches)
+    used = {job.engine for job in jobs}
+    limits = [m for m in (engines[n].max_processes for n in used) if m]
+    limit = min([processes, *limits])
+    if backend is not None and len(batches) > 1 and limit > 1:
+        yield from backend(dict(pronunciations), batches)
         return
     workers = min(processes, len(batches), limit)
     if workers <= 1 or sum(len(j.text) for j in jobs) < MIN_PARALLEL_CHARACTERS:
         for job in jobs:
-            yield job, speak(engine, job, voice, pronunciations)
+            yield job, speak(engines[job.engine], job, pronunciations)
         return
-    # Work every worker would otherwise do at start-up (compiling Piper's voice on a
+    # Work every worker would otherwise do at start-up (compiling Piper's voices on a
     # machine's first build), done once here: one process's time and memory, not N.
-    engine.prepare()
-    yield from _in_workers(engine.name, voice, dict(pronunciations), batches, workers)
+    for name in sorted(used):
+        engines[name].prepare(sorted({j.voice for j in jobs if j.engine == name}))
+    yield from _in_workers(dict(pronunciations), batches, workers)
 
 
 def _batches(jobs: Sequence[Job]) -> list[list[Job]]:
     batches: list[list[Job]] = []
     size = 0
     for job in jobs:
-        if not batches or size + len(job.text) > BATCH_CHARACTERS:
+        full = size + len(job.text) > BATCH_CHARACTERS
+        # A batch holds one voice's words, so a worker that has only been sent the
+        # narrator's never loads the other voices' models.
+        if not batches or full or _speaker(batches[-1][-1]) != _speaker(job):
             batches.append([])
             size = 0
         batches[-1].append(job)
@@ -143,9 +153,11 @@ def _batches(jobs: Sequence[Job]) -> list[list[Job]]:
     return batches
 
 
+def _speaker(job: Job) -> tuple[str, str]:
+    return job.engine, job.voice
+
+
 def _in_workers(
-    engine_name: str,
-    voice: str,
     pronunciations: dict[str, str],
     batches: list[list[Job]],
     workers: int,
@@ -159,14 +171,14 @@ def _in_workers(
         queue = iter(batches)
         running: dict[Future[list[Clip]], list[Job]] = {}
         for batch in _take(queue, 2 * workers):
-            running[pool.submit(speak_batch, engine_name, voice, pronunciations, batch)] = batch
+            running[pool.submit(speak_batch, pronunciations, batch)] = batch
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 batch = running.pop(future)
                 yield from zip(batch, future.result(), strict=True)
                 for more in _take(queue, 1):
-                    job = pool.submit(speak_batch, engine_name, voice, pronunciations, more)
+                    job = pool.submit(speak_batch, pronunciations, more)
                     running[job] = more
     except BrokenProcessPool as exc:
         # The system killed a worker (out of memory, most often), or a script that calls
@@ -206,13 +218,14 @@ def _exit_with_parent(parent: int) -> None:
 _engines: dict[str, Engine] = {}
 
 
-def speak_batch(
-    engine_name: str, voice: str, pronunciations: dict[str, str], batch: list[Job]
-) -> list[Clip]:
-    """A batch in whatever process runs this (a local worker, a Dask worker): the engine
-    is loaded on the first batch and kept for the next ones, so each worker loads the
-    voice once."""
-    engine = _engines.get(engine_name)
-    if engine is None:
-        engine = _engines[engine_name] = load_engine(engine_name)
-    return [speak(engine, job, voice, pronunciations) for job in batch]
+def speak_batch(pronunciations: dict[str, str], batch: list[Job]) -> list[Clip]:
+    """A batch in whatever process runs this (a local worker, a Dask worker): each engine
+    is loaded on the first batch that needs it and kept for the next ones, so each
+    worker loads a voice once."""
+    clips = []
+    for job in batch:
+        engine = _engines.get(job.engine)
+        if engine is None:
+            engine = _engines[job.engine] = load_engine(job.engine)
+        clips.append(speak(engine, job, pronunciations))
+    return clips

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -14,8 +14,11 @@ __all__ = ["Clip", "Engine", "EngineBase", "Voice"]  # Clip is here for engines'
 @dataclass(frozen=True)
 class Voice:
     id: str
-    language: str
+    language: str  # BCP 47: the language the voice was made for
     description: str = ""
+    gender: str | None = None  # "female" or "male" where the engine says
+    quality: str | None = None  # the engine's own scale ("low", "medium", "high")
+    source: str = ""  # where it came from: a package, a voice folder, the system
 
 
 @runtime_checkable
@@ -37,9 +40,15 @@ class Engine(Protocol):
     #: It sends the text over the network to be spoken.
     online: bool
 
-    def prepare(self) -> None:
-        """Called once before a build's worker processes start, for set-up each of them
-        would otherwise repeat (compiling a voice, unpacking a model)."""
+    def prepare(self, voices: Sequence[str] = ()) -> None:
+        """Called once before a build's worker processes start, with the voices they
+        will use, for set-up each of them would otherwise repeat (compiling a voice)."""
+        ...
+
+    def voice_version(self, voice: str) -> str:
+        """What identifies a voice's sound beyond ``version()``: a user's model file
+        can change under the same name, and clips cached for the old one must not be
+        reused. Empty for voices ``version()`` covers."""
         ...
 
     def version(self) -> str:
@@ -51,6 +60,12 @@ class Engine(Protocol):
         ...
 
     def voices(self) -> tuple[Voice, ...]: ...
+
+    def has_voice(self, voice: str) -> bool:
+        """Whether ``voice`` names a voice of the engine (one ``voices`` lists, or one it
+        finds another way, as Piper takes a model's path); it may raise EngineError to
+        say better why not."""
+        ...
 
     def default_voice(self, language: str) -> str | None:
         """The voice for a BCP 47 language, or None when the engine has none."""
@@ -70,8 +85,17 @@ class EngineBase:
     max_processes: int | None = None
     online: bool = False
 
-    def prepare(self) -> None:
+    def prepare(self, voices: Sequence[str] = ()) -> None:  # noqa: ARG002
         return None
+
+    def voice_version(self, voice: str) -> str:  # noqa: ARG002
+        return ""
+
+    def voices(self) -> tuple[Voice, ...]:
+        raise NotImplementedError  # every engine lists its own
+
+    def has_voice(self, voice: str) -> bool:
+        return voice in {v.id for v in self.voices()}
 
 
 def language_matches(voice_language: str, wanted: str) -> bool:
