@@ -36,6 +36,7 @@ from publisher.settings import (
 from publisher.speech.engines import engine_names, load_engine
 from publisher.speech.lexicon import load_lexicon
 from publisher.speech.normalize import Normalizer
+from publisher.speech.samples import usable_voices, write_samples
 from publisher.version import __version__
 
 
@@ -598,24 +599,65 @@ def _size(count: int) -> str:
 
 @main.command()
 @click.option("--engine", type=click.Choice(engine_names()), help="Only this engine.")
-def voices(engine: str | None) -> None:
-    """List the speech engines, whether each can narrate here, and their voices.
+@click.option("--language", help="Only voices that read this language (BCP 47: en, en-GB, fr).")
+@click.option(
+    "--sample",
+    "sample",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[TEXT]",
+    help="Write a short MP3 of each voice saying TEXT (or a sentence in --language).",
+)
+@click.option("--voice", help="Only this voice (ENGINE:VOICE, or a Piper model's path).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("voice-samples"),
+    show_default=True,
+    help="Where --sample writes.",
+)
+def voices(
+    engine: str | None, language: str | None, sample: str | None, voice: str | None, output: Path
+) -> None:
+    """List the speech engines, whether each can narrate here, and their voices; with
+    --sample, write a sample of each voice (offline engines', unless --engine says).
 
     \b
-    Example:
-      publisher voices --engine espeak
+    Voices from outside a package are found in the voice folders: PUBLISHER_VOICES (a
+    path list), then ~/.local/share/publisher/voices (Piper's NAME.onnx with its
+    NAME.onnx.json; Kokoro's voices-v1.0.bin or NAME.bin files).
+
+    \b
+    Examples:
+      publisher voices --language en-GB
+      publisher voices --sample --language en
+      publisher voices --sample "Call me Ishmael." --voice kokoro:jm_kumo
     """
+    if language is not None:
+        language = normalise_language(language, "--language")
+    if sample is not None:
+        for made in write_samples(output, sample or None, language or "en", voice, engine):
+            click.echo(f"{made.engine}:{made.voice}  {made.seconds:.1f} s  {made.path}")
+        return
     for name in [engine] if engine else engine_names():
-        loaded = load_engine(name)
-        problem = loaded.problem()
-        state = "usable" if problem is None else f"not usable: {problem}"
-        if loaded.online and problem is None:
-            state = "usable when online; sends the text to its service"
-        click.echo(f"{name}: {loaded.label} [{state}]")
-        if problem is None:
-            for found in loaded.voices():
-                detail = f"  {found.description}" if found.description else ""
-                click.echo(f"  {found.id:<24} {found.language:<12}{detail}".rstrip())
+        _list_engine(name, language)
+
+
+def _list_engine(name: str, language: str | None) -> None:
+    loaded = load_engine(name)
+    problem = loaded.problem()
+    state = "usable" if problem is None else f"not usable: {problem}"
+    if loaded.online and problem is None:
+        state = "usable when online; sends the text to its service"
+    click.echo(f"{name}: {loaded.label} [{state}]")
+    if problem is None:
+        for listed in usable_voices(name, language):
+            found = listed.voice
+            traits = ", ".join(t for t in (found.gender, found.quality) if t)
+            detail = "  ".join(p for p in (found.description, traits, found.source) if p)
+            click.echo(f"  {found.id:<24} {found.language:<14} {detail}".rstrip())
 
 
 @main.command()

@@ -19,6 +19,7 @@ class Voice:
     gender: str | None = None  # "female" or "male" where the engine says
     quality: str | None = None  # the engine's own scale ("low", "medium", "high")
     source: str = ""  # where it came from: a package, a voice folder, the system
+    reads: tuple[str, ...] = ()  # languages it reads besides its own
 
 
 @runtime_checkable

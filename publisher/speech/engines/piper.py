@@ -151,7 +151,7 @@ def _load(model: PiperModel, problem: str | None) -> Any:
     try:
         session = piper_session(model.model.read_bytes())
         voice = PiperVoice(
-            session=_ArenaGivesBack(session),
+            session=ArenaGivesBack(session),
             config=PiperConfig.from_dict(config),
             espeak_data_dir=Path(ESPEAK_DATA_DIR),
             download_dir=Path(tempfile.gettempdir()),
@@ -194,8 +194,8 @@ def _settings(speaker: int | None) -> Any:
 _ARENA_PHONEME_IDS = 500
 
 
-class _ArenaGivesBack:
-    """Piper's ONNX session, with its arena shrunk after each long run."""
+class ArenaGivesBack:
+    """A voice's ONNX session (Piper's, Kokoro's), with its arena shrunk after each long run."""
 
     def __init__(self, session: Any) -> None:
         import onnxruntime
@@ -205,7 +205,7 @@ class _ArenaGivesBack:
         self.shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def run(self, outputs: Any, feed: Mapping[str, Any]) -> Any:
-        ids = feed.get("input")
+        ids = feed.get("input", feed.get("tokens"))
         long = ids is not None and ids.shape[-1] > _ARENA_PHONEME_IDS
         return self.session.run(outputs, feed, self.shrink if long else None)
 
