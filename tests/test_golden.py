@@ -20,10 +20,10 @@ from publisher import BuildConfig, Settings, publish
 from publisher.formats.overlays import OverlayChapter, smil_document
 from publisher.model import ChapterTimeline, Pauses, Section, TimedItem
 from publisher.narration import AudioSettings, ChapterFile
-from publisher.speech.cast import Cast, Narrator
 from publisher.output import Staging
 from publisher.outputs import Built, manifest, playlist
 from publisher.readers import read_manuscript
+from publisher.speech.cast import Cast, Narrator
 from publisher.speech.engines import load_engine
 from publisher.speech.normalize import Normalizer
 from publisher.speech.script import section_script

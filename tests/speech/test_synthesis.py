@@ -104,23 +104,44 @@ def test_a_killed_narration_worker_stops_the_build_with_one_line(tmp_path: Path)
 
 def test_an_engine_that_crashes_once_is_retried() -> None:
     engine = FlakyEngine(fail_first=1)
-    spoken = list(synthesize({"flaky": engine}, {}, [Job("k", "The bell rang.", "flaky", "v", "c01-p001-s01")], 1))
+    spoken = list(
+        synthesize(
+            {"flaky": engine}, {}, [Job("k", "The bell rang.", "flaky", "v", "c01-p001-s01")], 1
+        )
+    )
     assert len(spoken) == 1 and spoken[0][1].samples == 100 and engine.calls == 2
 
 
 def test_an_engine_that_keeps_failing_names_the_sentence() -> None:
     with pytest.raises(EngineError, match=r"c02-p003-s04 \('The bell rang\.'\): RuntimeError"):
         list(
-            synthesize({"flaky": FlakyEngine(fail_first=9)}, {}, [Job("k", "The bell rang.", "flaky", "v", "c02-p003-s04")], 1)
+            synthesize(
+                {"flaky": FlakyEngine(fail_first=9)},
+                {},
+                [Job("k", "The bell rang.", "flaky", "v", "c02-p003-s04")],
+                1,
+            )
         )
 
 
 def test_an_engine_that_returns_no_audio_is_reported_but_silence_for_punctuation_is_fine() -> None:
     with pytest.raises(EngineError, match=r"c01-p001-s01.*returned no audio"):
         list(
-            synthesize({"flaky": FlakyEngine(silent=True)}, {}, [Job("k", "Hello there.", "flaky", "v", "c01-p001-s01")], 1)
+            synthesize(
+                {"flaky": FlakyEngine(silent=True)},
+                {},
+                [Job("k", "Hello there.", "flaky", "v", "c01-p001-s01")],
+                1,
+            )
         )
-    spoken = list(synthesize({"flaky": FlakyEngine(silent=True)}, {}, [Job("k", "…", "flaky", "v", "c01-p002-s01")], 1))
+    spoken = list(
+        synthesize(
+            {"flaky": FlakyEngine(silent=True)},
+            {},
+            [Job("k", "…", "flaky", "v", "c01-p002-s01")],
+            1,
+        )
+    )
     assert spoken[0][1].pcm == b""
 
 

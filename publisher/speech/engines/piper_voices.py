@@ -18,7 +18,7 @@ from typing import Any
 
 from publisher.errors import EngineError
 from publisher.speech.engines.base import Voice
-from publisher.speech.engines.folders import MAX_SETTINGS_BYTES, files_ending
+from publisher.speech.engines.folders import MAX_SETTINGS_BYTES, files_ending, voice_folders
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +65,17 @@ def bundled_model() -> PiperModel | None:
 def installed_models() -> tuple[PiperModel, ...]:
     """The bundled voice, then every readable model in the voice folders; a name found
     twice is the first one's (as ``PATH`` finds programs)."""
+    return _models_in(voice_folders())
+
+
+@cache
+def _models_in(folders: tuple[Path, ...]) -> tuple[PiperModel, ...]:
+    """Once per process for each set of folders: every sentence names its voice."""
     found: dict[str, PiperModel] = {}
     bundled = bundled_model()
     if bundled is not None:
         found[bundled.id] = bundled
-    for path in files_ending(_SUFFIX):
+    for path in files_ending(_SUFFIX, folders):
         name = path.name[: -len(_SUFFIX)]
         if name in found:
             continue
