@@ -47,7 +47,7 @@ def test_kokoro_narrates_the_same_bytes_twice_into_a_valid_read_along_epub(
     assert ace_violations(epub, tmp_path) == []
 
 
-def test_kokoro_lists_its_bundled_styles_with_gender_and_reads_english(tmp_path: Path) -> None:
+def test_kokoro_lists_its_bundled_styles_with_gender_and_reads_english() -> None:
     engine = KokoroEngine()
     voices = {v.id: v for v in engine.voices()}
     assert set(voices) >= {"jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"}

@@ -54,8 +54,9 @@ def test_a_downloaded_voice_is_found_and_listed_with_its_language_and_source(
     assert "en-GB" in line and "medium" in line and "voice folder" in line
 
 
+@pytest.mark.usefixtures("voices")
 def test_a_british_book_is_read_by_the_british_voice_and_an_american_one_by_joe(
-    voices: Path, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
     for language, voice in (("en-GB", BRITISH), ("en-US", "en_US-joe-medium")):
         folder = tmp_path / language
@@ -82,7 +83,8 @@ def test_a_voice_given_by_path_sounds_as_the_model_it_copies_and_is_sampled(
     assert MP3(sample).info.length > 0.5
 
 
-def test_sampling_every_english_voice_writes_one_file_each(voices: Path, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("voices")
+def test_sampling_every_english_voice_writes_one_file_each(tmp_path: Path) -> None:
     out = tmp_path / "samples"
     result = run("voices", "--sample", "--engine", "piper", "-o", out)
     assert result.exit_code == 0, result.stderr
@@ -105,6 +107,7 @@ def test_a_damaged_model_or_a_missing_settings_file_is_one_clear_error(
         find_model(str(model))
 
 
-def test_a_speaker_of_a_one_speaker_model_is_refused(voices: Path) -> None:
+@pytest.mark.usefixtures("voices")
+def test_a_speaker_of_a_one_speaker_model_is_refused() -> None:
     with pytest.raises(EngineError, match="one speaker"):
         find_model(f"{BRITISH}:3")
