@@ -48,9 +48,10 @@ golden: $(VENV)/.installed-test
 	git diff --stat -- tests/golden
 
 # Speed is tracked with this, not with timed tests: build wall time against the engine alone.
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_epub.py
+	$(BIN)/python scripts/bench_engines.py
 	$(BIN)/python scripts/tn_table.py
 
 # Batch scaling: books and audio hours per wall-clock hour with 1 and 2 local Dask workers.
