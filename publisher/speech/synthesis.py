@@ -121,11 +121,12 @@ def synthesize(
     jobs name, by name; workers load their own by the same names."""
     batches = _batches(jobs)
     used = {job.engine for job in jobs}
+    # The engines' own limit (1 for an online service), whatever this machine's cores.
     limits = [m for m in (engines[n].max_processes for n in used) if m]
-    limit = min([processes, *limits])
-    if backend is not None and len(batches) > 1 and limit > 1:
+    if backend is not None and len(batches) > 1 and min(limits, default=2) > 1:
         yield from backend(dict(pronunciations), batches)
         return
+    limit = min([processes, *limits])
     workers = min(processes, len(batches), limit)
     if workers <= 1 or sum(len(j.text) for j in jobs) < MIN_PARALLEL_CHARACTERS:
         for job in jobs:

@@ -8,7 +8,7 @@ from ...conftest import run
 
 
 def test_engines_are_found_through_entry_points() -> None:
-    assert engine_names() == ("piper", "espeak", "gtts")
+    assert engine_names() == ("piper", "espeak", "gtts", "kokoro")
     result = run("voices")
     assert result.exit_code == 0
     assert "piper: Piper neural TTS (offline) [usable]" in result.stdout
