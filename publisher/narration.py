@@ -154,9 +154,7 @@ def narrate_book(
     again; the rest are spoken on ``jobs`` processes while finished chapters are encoded."""
     phonemes = settings.say.lexicon.phonemes()
     with timings.stage("script"):
-        versions = {
-            n.id: f"{n.engine.version()}; {n.engine.voice_version(n.voice)}" for n in cast.members
-        }
+        versions = {n.id: _version(n) for n in cast.members}
         plans = _plans(book, cast, settings, versions)
     speakers = {p.speaker.id: p.speaker for plan in plans for part in plan.parts for p in part}
     engines = {n.engine.name: n.engine for n in speakers.values()}
@@ -222,6 +220,15 @@ def _plans(
     return plans
 
 
+def _version(speaker: Narrator) -> str:
+    """What makes a voice's sound: its engine's version, and the voice's own where the
+    engine's does not cover it (a user's model file). A voice the engine's version
+    covers keeps the keys its clips were always cached under."""
+    own = speaker.engine.voice_version(speaker.voice)
+    version = speaker.engine.version()
+    return f"{version}; {own}" if own else version
+
+
 def _piece(
     speaker: Narrator, versions: dict[str, str], text: str, phonemes: dict[str, str]
 ) -> _Piece:
@@ -248,11 +255,7 @@ def _levels(
     passage = _calibration_text(book, settings)
     pieces = {i: _piece(n, versions, passage, phonemes) for i, n in speakers.items()}
     clips = {key: cache.get_clip(key) for key in (p.key for p in pieces.values())} if cache else {}
-    wanted = [
-        Job(p.key, p.text, p.speaker.engine.name, p.speaker.voice, "calibration")
-        for p in pieces.values()
-        if clips.get(p.key) is None
-    ]
+    wanted = [_job(p, "calibration") for p in pieces.values() if clips.get(p.key) is None]
     for job, spoken in synthesize(engines, phonemes, wanted, jobs):
         clips[job.key] = spoken
         if cache is not None:
@@ -276,11 +279,13 @@ MAX_MATCH_DB = 15.0
 def _calibration_text(book: Book, settings: AudioSettings) -> str:
     """The book's first sentences, said as the narrator says them."""
     words: list[str] = []
+    length = 0
     for section in book.sections:
         for sentence in section.sentences:
             if sentence.role == "text":
                 words.append(settings.say(sentence.text))
-            if sum(len(w) + 1 for w in words) >= CALIBRATION_CHARACTERS:
+                length += len(words[-1]) + 1
+            if length >= CALIBRATION_CHARACTERS:
                 return " ".join(words)[: CALIBRATION_CHARACTERS * 2]
     return " ".join(words) or settings.say(book.metadata.title)
 
@@ -343,7 +348,7 @@ class _Run:
             self._advance(1, 0.0)
         else:
             self.missing[key] = 1
-            jobs.append(_job(piece, utterance))
+            jobs.append(_job(piece, utterance.id))
 
     def arrived(self, job: Job, clip: Clip) -> None:
         self.misses += 1
@@ -407,7 +412,7 @@ class _Run:
         clip = self.clips.get(key) or (self.cache.get_clip(key) if self.cache else None)
         if clip is None:
             phonemes = self.settings.say.lexicon.phonemes()
-            clip = speak(piece.speaker.engine, _job(piece, utterance), phonemes)
+            clip = speak(piece.speaker.engine, _job(piece, utterance.id), phonemes)
             if self.cache is not None:
                 self.cache.put_clip(key, clip)
             self.hits -= 1
@@ -454,9 +459,10 @@ def _tags(book: Book, section: Section, number: int, year: str) -> ChapterTags:
     )
 
 
-def _job(piece: _Piece, utterance: Utterance) -> Job:
+def _job(piece: _Piece, said_by: str) -> Job:
+    """The piece as work for its voice; ``said_by`` names the utterance, for errors."""
     speaker = piece.speaker
-    return Job(piece.key, piece.text, speaker.engine.name, speaker.voice, utterance.id)
+    return Job(piece.key, piece.text, speaker.engine.name, speaker.voice, said_by)
 
 
 def _handed_over(

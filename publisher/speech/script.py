@@ -139,8 +139,9 @@ class _Script:
                 text = self.spans(paragraph, sentence)
                 voiced = cast.voiced(paragraph, sentence, text, self.say)
             if number == 0 and lead:
-                text = f"{self.say(lead)} {text}"
-                voiced = (Voiced(self.say(lead)), *voiced) if voiced else ()
+                said = self.say(lead)
+                text = f"{said} {text}"
+                voiced = (Voiced(said), *voiced) if voiced else ()
             self.utter(sentence, text, inside, voiced=voiced)
         self.pause = self.pauses.paragraph
 
