@@ -6,8 +6,10 @@ import logging
 import os
 import signal
 import sys
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from click.decorators import FC
@@ -19,8 +21,8 @@ from publisher.config import DEFAULT_OUTPUT, BuildConfig
 from publisher.errors import ConfigError, PublisherError
 from publisher.listen.book import NarratedBook
 from publisher.metadata import BUILD_TABLE, normalise_language
-from publisher.narration import Progress
-from publisher.pipeline import publish
+from publisher.narration import Progress, ProgressHook
+from publisher.pipeline import BuildReport, publish
 from publisher.progress import ListeningBar, ProgressBar
 from publisher.readers import reader_suffixes
 from publisher.settings import (
@@ -38,6 +40,11 @@ from publisher.speech.lexicon import load_lexicon
 from publisher.speech.normalize import Normalizer
 from publisher.speech.samples import usable_voices, write_samples
 from publisher.version import __version__
+
+if TYPE_CHECKING:
+    from publisher.studio import Site
+
+T = TypeVar("T")
 
 
 class _Presenter(logging.Handler):
@@ -296,6 +303,12 @@ def build(input_path: Path, output_dir: Path, show_settings: bool, **options: ob
     if show_settings:
         _print_settings(config.resolved)
         return
+    report = _with_progress(lambda progress: publish(config, progress))
+    click.echo(_built(report))
+
+
+def _with_progress(run: Callable[[ProgressHook], T]) -> T:
+    """``run`` with a progress bar on a terminal, and Ctrl-C honoured mid-narration."""
     bar = ProgressBar() if sys.stderr.isatty() else None
     interrupt = _Interrupt()
 
@@ -306,11 +319,14 @@ def build(input_path: Path, output_dir: Path, show_settings: bool, **options: ob
 
     previous = signal.signal(signal.SIGINT, interrupt)
     try:
-        report = publish(config, progress)
+        return run(progress)
     finally:
         signal.signal(signal.SIGINT, previous)
         if bar:
             bar.close()
+
+
+def _built(report: BuildReport) -> str:
     sections = len(report.book.sections)
     listening = f", {_clock(report.duration_s)} of audio" if report.duration_s else ""
     narration = report.narration
@@ -318,11 +334,87 @@ def build(input_path: Path, output_dir: Path, show_settings: bool, **options: ob
     if narration is not None and report.cache_enabled:
         spoken = narration.cache_hits + narration.cache_misses
         cached = f", {narration.cache_hits:,} of {spoken:,} sentences from the cache"
-    click.echo(
+    return (
         f"{report.folder}: {sections} {'section' if sections == 1 else 'sections'}, "
         f"{report.book.words:,} words{listening}, built in {report.timings['total']:.1f} s"
         f"{cached}"
     )
+
+
+_PORT = click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port on 127.0.0.1. [default: a free one]",
+)
+_NO_BROWSER = click.option(
+    "--no-browser", is_flag=True, help="Only print the address; open no browser."
+)
+
+
+@main.command()
+@click.argument(
+    "book_dir", metavar="BOOK_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+@_PORT
+@_NO_BROWSER
+def preview(book_dir: Path, port: int, no_browser: bool) -> None:
+    """Serve a built book's web read-along player on 127.0.0.1 (with the byte ranges
+    browsers need to seek in its MP3s) and open it in the browser. Ctrl-C stops.
+
+    \b
+    Example:
+      publisher preview output/the-cartographer-of-small-rivers
+    """
+    from publisher.studio import preview_site
+
+    _serve(preview_site(book_dir), port, no_browser)
+
+
+@main.command()
+@click.argument("input_path", metavar="MANUSCRIPT", type=click.Path(path_type=Path))
+@_build_options
+@_PORT
+@_NO_BROWSER
+def studio(
+    input_path: Path, output_dir: Path, port: int, no_browser: bool, **options: object
+) -> None:
+    """Build MANUSCRIPT as `publisher build` does, then open its web player with editing,
+    on 127.0.0.1 only: select a word, give it an alias or IPA, hear the sentence again,
+    and keep the correction in the lexicon.pls beside the manuscript. Sentences flagged by
+    `publisher check --listen` are listed first. Ctrl-C stops.
+
+    \b
+    Example:
+      publisher studio source/the-last-ferry-to-inishcarrow.txt
+    """
+    from publisher.studio import Studio
+
+    config = BuildConfig(
+        input_path, output_dir, _command_line(options), layers=(environment_layer(),)
+    )
+    session = _with_progress(lambda progress: Studio(config, progress))
+    click.echo(_built(session.report))
+    click.echo(f"corrections go to {session.lexicon_path}")
+    _serve(session.site(), port, no_browser)
+
+
+def _serve(site: Site, port: int, no_browser: bool) -> None:
+    from publisher.studio import Server
+
+    try:
+        server = Server(site, port)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    click.echo(f"serving {site.root} at {server.address} (Ctrl-C stops)")
+    if not no_browser:
+        webbrowser.open(server.address)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.server_close()
 
 
 @main.command()

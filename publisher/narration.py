@@ -27,18 +27,21 @@ from publisher.audio.loudness import (
 from publisher.audio.onefile import ChapterFiles, encode_chapter
 from publisher.audio.tags import ChapterTags, write_tags
 from publisher.cache import SentenceCache, clip_key, content_key
+from publisher.errors import ConfigError
 from publisher.model import (
     Book,
     ChapterTimeline,
     Paragraph,
     Pauses,
     Section,
+    Subheading,
     Utterance,
     book_text,
     content_items,
 )
 from publisher.output import Staging, make_slug
 from publisher.speech.cast import Cast, Narrator
+from publisher.speech.dialogue import Roles
 from publisher.speech.engines import Engine
 from publisher.speech.engines.base import Clip
 from publisher.speech.normalize import Normalizer
@@ -182,20 +185,11 @@ def narrate_book(
 def _plans(
     book: Book, cast: Cast, settings: AudioSettings, versions: dict[str, str]
 ) -> list[_Plan]:
-    phonemes = settings.say.lexicon.phonemes()
     roles = cast.roles(book.metadata.language, book_text(book))
     width = max(2, len(str(len(book.sections))))
     plans = []
     for number, section in enumerate(book.sections, 1):
-        script = section_script(section, settings.pauses, settings.say, settings.reading, roles)
-        parts = tuple(
-            tuple(
-                _piece(cast.voice_of(voiced.role), versions, text, phonemes)
-                for voiced in u.parts
-                for text in engine_pieces(voiced.text)
-            )
-            for u in script
-        )
+        script, parts = _section_parts(section, cast, settings, versions, roles)
         chapter_key = content_key(
             "chapter",
             [[piece.key for piece in part] for part in parts],
@@ -218,6 +212,79 @@ def _plans(
         href = f"audio/{number:0{width}d}-{slug}.mp3"
         plans.append(_Plan(number, section, script, parts, chapter_key, href))
     return plans
+
+
+def _section_parts(
+    section: Section,
+    cast: Cast,
+    settings: AudioSettings,
+    versions: dict[str, str],
+    roles: Roles | None,
+) -> tuple[tuple[Utterance, ...], tuple[tuple[_Piece, ...], ...]]:
+    """A section's script, and what each voice is asked to say of each utterance."""
+    phonemes = settings.say.lexicon.phonemes()
+    script = section_script(section, settings.pauses, settings.say, settings.reading, roles)
+    parts = tuple(
+        tuple(
+            _piece(cast.voice_of(voiced.role), versions, text, phonemes)
+            for voiced in u.parts
+            for text in engine_pieces(voiced.text)
+        )
+        for u in script
+    )
+    return script, parts
+
+
+@dataclass(frozen=True)
+class Said:
+    """One utterance as a build says it: its words, its audio, and how many of its pieces
+    had to be spoken (the rest came from the cache)."""
+
+    text: str
+    clip: Clip
+    spoken: int
+
+
+def say_utterance(
+    book: Book,
+    cast: Cast,
+    settings: AudioSettings,
+    utterance_id: str,
+    cache: SentenceCache | None,
+) -> Said:
+    """The heading or sentence ``utterance_id`` spoken exactly as a build of ``book`` with
+    these settings would speak it, through the cache: a build afterwards finds it there,
+    and one already made costs nothing. Each voice at its own level (no cast matching)."""
+    versions = {n.id: _version(n) for n in cast.members}
+    roles = cast.roles(book.metadata.language, book_text(book))
+    phonemes = settings.say.lexicon.phonemes()
+    for section in book.sections:
+        if not _holds(section, utterance_id):
+            continue
+        script, parts = _section_parts(section, cast, settings, versions, roles)
+        for utterance, part in zip(script, parts, strict=True):
+            if utterance.id != utterance_id:
+                continue
+            clips, spoken = [], 0
+            for piece in part:
+                clip = cache.get_clip(piece.key) if cache else None
+                if clip is None:
+                    clip = speak(piece.speaker.engine, _job(piece, utterance.id), phonemes)
+                    spoken += 1
+                    if cache is not None:
+                        cache.put_clip(piece.key, clip)
+                clips.append(clip)
+            joined, _ = _joined_clips(clips, [p.speaker.id for p in part])
+            return Said(utterance.text, joined, spoken)
+    raise ConfigError(f"no sentence or heading {utterance_id!r} in this book")
+
+
+def _holds(section: Section, utterance_id: str) -> bool:
+    if utterance_id == section.heading_id or any(s.id == utterance_id for s in section.sentences):
+        return True
+    return any(
+        isinstance(i, Subheading) and i.id == utterance_id for i in content_items(section.content)
+    )
 
 
 def _version(speaker: Narrator) -> str:
@@ -392,15 +459,7 @@ class _Run:
         """An utterance's audio: its pieces one after another, as the engines spoke them,
         each voice at the narrator's level; and each voice's share of it in ms."""
         clips = [self._level(piece, self._clip(utterance, piece)) for piece in part]
-        speakers = [piece.speaker.id for piece in part]
-        if len(set(speakers)) == 1:
-            joined = (
-                clips[0]
-                if len(clips) == 1
-                else Clip(b"".join(c.pcm for c in clips), clips[0].sample_rate)
-            )
-            return joined, ((speakers[0], -1),)
-        return _handed_over(clips, speakers)
+        return _joined_clips(clips, [piece.speaker.id for piece in part])
 
     def _level(self, piece: _Piece, clip: Clip) -> Clip:
         gain = self.gains.get(piece.speaker.id, 0.0)
@@ -457,6 +516,20 @@ def _tags(book: Book, section: Section, number: int, year: str) -> ChapterTags:
         encoder=f"publisher {__version__}",
         cover=book.cover,
     )
+
+
+def _joined_clips(
+    clips: list[Clip], speakers: list[str]
+) -> tuple[Clip, tuple[tuple[str, int], ...]]:
+    """Pieces one after another; a change of voice gets its breath."""
+    if len(set(speakers)) == 1:
+        joined = (
+            clips[0]
+            if len(clips) == 1
+            else Clip(b"".join(c.pcm for c in clips), clips[0].sample_rate)
+        )
+        return joined, ((speakers[0], -1),)
+    return _handed_over(clips, speakers)
 
 
 def _job(piece: _Piece, said_by: str) -> Job:

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,9 @@ class BuildReport:
     outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> files
     detected_language: DetectedLanguage | None = None  # when the manuscript declared none
     in_place: bool = False  # a source EPUB narrated in its own pages
+    # How the narration was made (the normaliser, its lexicon, pauses): the studio says
+    # a sentence again exactly so.
+    audio: AudioSettings | None = None
 
     @property
     def chapters(self) -> tuple[ChapterFile, ...]:
@@ -233,7 +236,7 @@ def publish(
         origin = _Origin.of(manuscript, config.input)
         report = _report(book, origin, config, slug, narrator, narration, cache, timings, written)
         staging.write_json("report.json", report.as_json())
-    return report
+    return replace(report, audio=audio)
 
 
 def enabled_outputs(settings: Settings) -> list[Output]:

@@ -12,7 +12,17 @@ from functools import cache
 from importlib.metadata import entry_points
 
 from publisher.errors import ConfigError
-from publisher.outputs import chapters_json, daisy, epub, m4b, manifest, mp3, playlist, single_mp3
+from publisher.outputs import (
+    chapters_json,
+    daisy,
+    epub,
+    m4b,
+    manifest,
+    mp3,
+    playlist,
+    single_mp3,
+    web,
+)
 from publisher.outputs.base import Built, Output, Written
 
 ENTRY_POINT_GROUP = "publisher.outputs"
@@ -25,6 +35,7 @@ BUILT_IN: tuple[Output, ...] = (
     daisy.OUTPUT,
     playlist.OUTPUT,
     manifest.OUTPUT,
+    web.OUTPUT,
     mp3.OUTPUT,
 )
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from publisher.errors import ConfigError
-from publisher.files import read_side_file
+from publisher.files import read_side_file, write_whole
 
 PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
 LEXICON_FILE = "lexicon.pls"
@@ -65,6 +65,15 @@ def load_lexicon(path: Path) -> Lexicon:
 
 def parse_lexicon(data: bytes, where: str) -> Lexicon:
     """A PLS document's entries; ``where`` names it in errors."""
+    root = _root(data, where)
+    alphabet = root.get("alphabet", "ipa")
+    entries = tuple(
+        _entry(lexeme, alphabet, where) for lexeme in root.iterfind(f"{{{PLS_NAMESPACE}}}lexeme")
+    )
+    return Lexicon(entries, root.get("{http://www.w3.org/XML/1998/namespace}lang"), data)
+
+
+def _root(data: bytes, where: str) -> etree._Element:
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -77,11 +86,62 @@ def parse_lexicon(data: bytes, where: str) -> Lexicon:
             f"{where}, line {root.sourceline}: the root element must be a PLS "
             f"<lexicon> in the namespace {PLS_NAMESPACE}"
         )
-    alphabet = root.get("alphabet", "ipa")
-    entries = tuple(
-        _entry(lexeme, alphabet, where) for lexeme in root.iterfind(f"{{{PLS_NAMESPACE}}}lexeme")
-    )
-    return Lexicon(entries, root.get("{http://www.w3.org/XML/1998/namespace}lang"), data)
+    return root
+
+
+def keep_entry(path: Path, entry: Entry, language: str) -> Lexicon:
+    """``entry`` written into the PLS file at ``path`` (made if missing), in place of any
+    lexeme for the same words; the rest of the file, comments included, is kept as the
+    user wrote it. Written whole and renamed into place, so a reader never sees half."""
+    where = str(path)
+    if path.is_file():
+        root = _root(read_side_file(path, "lexicon", MAX_LEXICON_BYTES), where)
+    else:
+        root = etree.Element(f"{{{PLS_NAMESPACE}}}lexicon", nsmap={None: PLS_NAMESPACE})  # type: ignore[dict-item]
+        root.set("version", "1.0")
+        root.set("alphabet", "ipa")
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+        root.text = "\n  "
+    words = set(entry.graphemes)
+    for lexeme in list(root.iterfind(f"{{{PLS_NAMESPACE}}}lexeme")):
+        said = {
+            " ".join((g.text or "").split())
+            for g in lexeme.iterfind(f"{{{PLS_NAMESPACE}}}grapheme")
+        }
+        if said & words:
+            _remove(lexeme)
+    lexeme = _lexeme(entry, root.get("alphabet", "ipa"))
+    if len(root):
+        root[-1].tail = "\n  "
+    root.append(lexeme)
+    lexeme.tail = "\n"
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    lexicon = parse_lexicon(data, where)  # what is written must read back
+    write_whole(path, data if data.endswith(b"\n") else data + b"\n")
+    return lexicon
+
+
+def _lexeme(entry: Entry, alphabet: str) -> etree._Element:
+    lexeme = etree.Element(f"{{{PLS_NAMESPACE}}}lexeme")
+    lexeme.text = "\n    "
+    parts: list[tuple[str, str]] = [("grapheme", g) for g in entry.graphemes]
+    if entry.alias:
+        parts.append(("alias", entry.alias))
+    if entry.ipa:
+        parts.append(("phoneme", entry.ipa))
+    for number, (tag, text) in enumerate(parts):
+        element = etree.SubElement(lexeme, f"{{{PLS_NAMESPACE}}}{tag}")
+        element.text = text
+        if tag == "phoneme" and alphabet != "ipa":
+            element.set("alphabet", "ipa")
+        element.tail = "\n  " if number == len(parts) - 1 else "\n    "
+    return lexeme
+
+
+def _remove(element: etree._Element) -> None:
+    parent = element.getparent()
+    assert parent is not None
+    parent.remove(element)  # with its tail: the white space after it
 
 
 def _entry(lexeme: etree._Element, alphabet: str, source: str) -> Entry:
