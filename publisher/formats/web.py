@@ -98,7 +98,9 @@ def chapter_page(web: WebBook, number: int, pages: dict[str, str]) -> bytes:
     )
     del heading
     Renderer(meta.language).content(wrapper, section.content)
-    _chapter_links(_sub(body, "footer"), web, number, "chapter-links-end")
+    _chapter_links(
+        _sub(body, "footer"), web, number, "chapter-links-end", "Chapters, after the text"
+    )
     data = {
         "book": web.identifier,
         "chapter": section.id,
@@ -149,9 +151,9 @@ def _player(body: etree._Element, web: WebBook, number: int, chapter: WebChapter
     """The controls: a landmark of their own, so a screen reader can jump to them."""
     language = web.book.metadata.language
     bar = _sub(body, "header", id="player", **{"class": "player"})
-    _mark_ui(bar, language)
     _chapter_links(bar, web, number, "chapter-links")
     controls = _sub(bar, "div", role="group", **{"class": "controls", "aria-label": "Playback"})
+    _mark_ui(controls, language)
     _button(controls, "play", "Play", "k")
     _button(controls, "previous", "Previous sentence", "")
     _button(controls, "next", "Next sentence", "")
@@ -164,6 +166,7 @@ def _player(body: etree._Element, web: WebBook, number: int, chapter: WebChapter
             option.set("selected", "selected")
     _sub(controls, "span", "", id="where", **{"class": "where"})
     settings = _sub(bar, "div", role="group", **{"class": "settings", "aria-label": "Display"})
+    _mark_ui(settings, language)
     _button(settings, "large", "Large text", "", pressed=True)
     _button(settings, "contrast", "High contrast", "", pressed=True)
     _button(settings, "announce", "Announce sentences", "", pressed=True)
@@ -174,15 +177,21 @@ def _player(body: etree._Element, web: WebBook, number: int, chapter: WebChapter
     )  # fmt: skip
     # Said by a screen reader when the reader turns announcements on; empty otherwise.
     _sub(bar, "div", "", id="announcer", **{"class": "visually-hidden", "aria-live": "polite"})
-    _sub(bar, "p", "", id="status", role="status", **{"class": "status"})
+    _mark_ui(_sub(bar, "p", "", id="status", role="status", **{"class": "status"}), language)
 
 
-def _chapter_links(parent: etree._Element, web: WebBook, number: int, id_: str) -> None:
-    nav = _sub(parent, "nav", id=id_, **{"aria-label": "Chapters", "class": "chapters"})
+def _chapter_links(
+    parent: etree._Element, web: WebBook, number: int, id_: str, name: str = "Chapters"
+) -> None:
+    nav = _sub(parent, "nav", id=id_, **{"aria-label": name, "class": "chapters"})
     if number > 0:
         before = web.chapters[number - 1]
         _sub(nav, "a", f"← {before.section.display_title}", href=before.page, rel="prev")
-    _sub(nav, "a", label("contents", web.book.metadata.language)[0], href=INDEX)
+    language = web.book.metadata.language
+    contents, contents_lang = label("contents", language)
+    link = _sub(nav, "a", contents, href=INDEX)
+    if contents_lang != language:
+        link.set("lang", contents_lang)
     if number + 1 < len(web.chapters):
         after = web.chapters[number + 1]
         _sub(nav, "a", f"{after.section.display_title} →", href=after.page, rel="next")
