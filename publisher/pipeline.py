@@ -16,7 +16,7 @@ from publisher.cache import SentenceCache
 from publisher.config import BuildConfig
 from publisher.errors import OutputError
 from publisher.formats.epub import book_identifier
-from publisher.inplace.book import narrates_in_place, read_in_place
+from publisher.inplace.book import InPlaceBook, narrates_in_place, read_in_place
 from publisher.metadata import load_chapter_titles
 from publisher.model import Book, DetectedLanguage, Manuscript, book_text
 from publisher.narration import (
@@ -31,7 +31,7 @@ from publisher.outputs import Built, Output, registry
 from publisher.readers import read_manuscript
 from publisher.settings import Settings
 from publisher.speech.cast import Cast, choose_cast
-from publisher.speech.lexicon import find_lexicon
+from publisher.speech.lexicon import Lexicon, find_lexicon
 from publisher.speech.normalize import Normalizer
 from publisher.speech.synthesis import Backend
 from publisher.structure.chapters import build_book
@@ -164,19 +164,7 @@ def publish(
     started = time.perf_counter()
     timings = Timings()
     settings = config.settings
-    with timings.stage("read"):
-        in_place = narrates_in_place(config.input, settings.input.in_place)
-        source = read_in_place(config.input, config.overrides()) if in_place else None
-        manuscript = None if source else read_manuscript(config.input, config.overrides())
-    with timings.stage("structure"):
-        lexicon = find_lexicon(config.input, settings.input.lexicon)
-        if source is not None:
-            book = source.book
-            lexicon = lexicon.with_entries(source.lexicon.entries)
-        else:
-            assert manuscript is not None
-            lexicon = lexicon.with_entries(manuscript.pronunciations)
-            book = build_book(manuscript, config.chapter_options(load_chapter_titles(config.input)))
+    source, manuscript, book, lexicon = _read(config, timings)
     outputs = enabled_outputs(settings)
     # Choose the voice before anything is written, so a missing engine fails at once.
     narrator = cache = None
@@ -237,6 +225,35 @@ def publish(
         report = _report(book, origin, config, slug, narrator, narration, cache, timings, written)
         staging.write_json("report.json", report.as_json())
     return replace(report, audio=audio)
+
+
+def _read(
+    config: BuildConfig, timings: Timings
+) -> tuple[InPlaceBook | None, Manuscript | None, Book, Lexicon]:
+    """The source (an EPUB narrated in place, or a manuscript), the book made of it, and
+    the lexicon its narration uses."""
+    settings = config.settings
+    with timings.stage("read"):
+        in_place = narrates_in_place(config.input, settings.input.in_place)
+        source = read_in_place(config.input, config.overrides()) if in_place else None
+        manuscript = None if source else read_manuscript(config.input, config.overrides())
+    with timings.stage("structure"):
+        lexicon = find_lexicon(config.input, settings.input.lexicon)
+        if source is not None:
+            book = source.book
+            lexicon = lexicon.with_entries(source.lexicon.entries)
+        else:
+            assert manuscript is not None
+            lexicon = lexicon.with_entries(manuscript.pronunciations)
+            book = build_book(manuscript, config.chapter_options(load_chapter_titles(config.input)))
+    return source, manuscript, book, lexicon
+
+
+def book_folder(config: BuildConfig) -> Path:
+    """Where ``publish(config)`` puts the book, found without building it (the manuscript
+    is read, nothing narrated or written)."""
+    _, _, book, _ = _read(config, Timings())
+    return config.output_dir / make_slug(book.metadata.title)
 
 
 def enabled_outputs(settings: Settings) -> list[Output]:

@@ -29,7 +29,7 @@ from publisher.errors import ConfigError, PublisherError
 from publisher.formats.web import FOLDER, INDEX, WebChapter
 from publisher.model import Book, Clip, Section, Subheading, content_items
 from publisher.narration import AudioSettings, ProgressHook, say_utterance
-from publisher.pipeline import BuildReport, publish
+from publisher.pipeline import BuildReport, book_folder, publish
 from publisher.speech.cast import Cast
 from publisher.speech.lexicon import LEXICON_FILE, Entry, Lexicon, keep_entry
 from publisher.studio.server import Reply, Site
@@ -96,8 +96,12 @@ class Studio:
         self._clips: OrderedDict[str, bytes] = OrderedDict()
         self._count = 0
         self.token = ""
+        self._lexicon: Lexicon | None = None  # the lexicon since a correction was kept
+        # A build replaces the book folder, and with it the proof-listener's report on the
+        # audio it replaces: read it first.
+        heard = _listen_report(book_folder(config))
         self.report = self._build(progress)
-        self.flagged = _flagged(self.report)
+        self.flagged = _flagged(self.report, heard)
 
     # --- what the page asks ---
 
@@ -152,7 +156,7 @@ class Studio:
                 "flagged": self.flagged,
                 "entries": [
                     {"word": e.graphemes[0], "alias": e.alias, "ipa": e.ipa}
-                    for e in self._audio().say.lexicon.entries
+                    for e in self._with(None).say.lexicon.entries
                 ],
             }
         )
@@ -195,7 +199,9 @@ class Studio:
             raise ConfigError("give the word a pronunciation before keeping it")
         language = self.report.book.metadata.language
         with self._work:
-            keep_entry(self.lexicon_path, entry, language)
+            written = keep_entry(self.lexicon_path, entry, language)
+            # Heard from now on as the next build will say it: the file's entries first.
+            self._lexicon = written.with_entries(self._audio().say.lexicon.entries)
         assert correction is not None
         count = _sentences_with(self.report.book, correction.word)
         return Reply.json({"lexicon": self.lexicon_path.name, "sentences": count})
@@ -204,6 +210,7 @@ class Studio:
         started = time.perf_counter()
         with self._work:
             self.report = self._build()
+            self._lexicon = None
         narration = self.report.narration
         return Reply.json(
             {
@@ -240,6 +247,8 @@ class Studio:
         """The build's narration settings with the correction in its lexicon, first, as
         the lexicon file's own entries come before the manuscript's."""
         audio = self._audio()
+        if self._lexicon is not None:
+            audio = replace(audio, say=replace(audio.say, lexicon=self._lexicon))
         entry = correction.entry if correction else None
         if entry is None:
             return audio
@@ -269,21 +278,26 @@ def _lexicon_path(config: BuildConfig) -> Path:
     return path
 
 
-def _flagged(report: BuildReport) -> list[dict[str, Any]]:
-    """What `publisher check --listen` flagged, if it was run on this book, with the page
-    each sentence is on."""
-    path = report.folder / LISTEN_REPORT
+def _listen_report(folder: Path) -> dict[str, Any]:
+    """What `publisher check --listen` wrote in the book folder, if it was run on it."""
+    path = folder / LISTEN_REPORT
     try:
         data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except (OSError, ValueError):
-        return []
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _flagged(report: BuildReport, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The sentences the proof-listener flagged that this build still has, each with the
+    page it is on."""
     pages = {}
     for chapter in report.chapters:
         page = WebChapter(chapter.section, chapter.href, chapter.timeline).page
         for item in chapter.timeline.items:
             pages[item.id] = page
     flagged = []
-    for item in data.get("flagged", []) if isinstance(data, dict) else []:
+    for item in data.get("flagged", []):
         if isinstance(item, dict) and str(item.get("id")) in pages:
             flagged.append(
                 {

@@ -207,6 +207,14 @@
     });
   });
 
+  // The listener's words are lower case; the lexicon needs the word as the text has it.
+  function asWritten(heard, sentenceText) {
+    var quoted = heard.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    var found = new RegExp("(^|[^\\p{L}\\p{N}])(" + quoted + ")(?![\\p{L}\\p{N}])", "iu")
+      .exec(sentenceText);
+    return found ? found[2] : heard;
+  }
+
   // --- what the proof-listener flagged, first ---
 
   fetch("/api/book", { credentials: "same-origin" })
@@ -237,7 +245,7 @@
     target.focus();
     var suggested = sessionStorage.getItem("publisher-studio:word");
     if (suggested) {
-      word.value = suggested;
+      word.value = asWritten(suggested, target.textContent);
       sessionStorage.removeItem("publisher-studio:word");
     }
   }
