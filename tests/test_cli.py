@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import re
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from publisher import BuildConfig, publish
 from publisher.cli import _Interrupt, main
 
 from .conftest import DATA, assert_one_line_error, run, write
@@ -161,3 +166,31 @@ def test_a_ctrl_c_that_python_dropped_still_stops_the_build() -> None:
     Finaliser()  # the handler runs inside __del__, where Python drops what it raises
     with pytest.raises(KeyboardInterrupt):
         interrupt.check()
+
+
+def test_preview_refuses_a_folder_without_a_web_player(tmp_path: Path) -> None:
+    result = run("preview", tmp_path, "--no-browser")
+    assert_one_line_error(result, "no web player")
+
+
+@pytest.mark.slow
+def test_preview_serves_a_built_book_until_ctrl_c(tmp_path: Path) -> None:
+    manuscript = write(tmp_path / "a.md", "# One\n\nThe first line. The second line.\n")
+    report = publish(BuildConfig(manuscript, tmp_path / "out", {"narration.engine": "espeak"}))
+    command = [sys.executable, "-m", "publisher", "preview", str(report.folder), "--no-browser"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        address = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert address, line
+        connection = http.client.HTTPConnection("127.0.0.1", int(address.group(1)), timeout=10)
+        connection.request("GET", f"/{report.chapters[0].href}", headers={"Range": "bytes=0-99"})
+        response = connection.getresponse()
+        assert response.status == 206 and len(response.read()) == 100
+        connection.close()
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, errors = server.communicate(timeout=10)
+    assert server.returncode == 0, errors
+    assert errors.strip() == "stopped"

@@ -12,7 +12,7 @@ from publisher import BuildConfig, publish
 from publisher.audio.assemble import trim
 from publisher.errors import ConfigError
 from publisher.speech.engines import load_engine
-from publisher.speech.lexicon import load_lexicon
+from publisher.speech.lexicon import Entry, keep_entry, load_lexicon
 from publisher.speech.normalize import Normalizer
 
 from ..conftest import DATA, assert_one_line_error, run
@@ -128,3 +128,28 @@ def test_lexicon_round_trip_through_a_real_build(tmp_path: Path) -> None:
     assert measured != spoken_without.end_ms - spoken_without.start_ms
     trimmed = len(trim(expected.pcm, expected.sample_rate)) // 2
     assert abs(measured - trimmed * 1000 / expected.sample_rate) <= 1
+
+
+def test_a_kept_entry_replaces_the_word_s_old_one_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = write_pls(
+        tmp_path,
+        "<!-- the editor's note -->\n"
+        "<lexeme><grapheme>Aoife</grapheme><alias>ee fa</alias></lexeme>\n"
+        "<lexeme><grapheme>Tomás</grapheme><alias>toe mass</alias></lexeme>",
+    )
+    kept = keep_entry(path, Entry(("Aoife",), None, "\u02c8i\u02d0f\u0259"), "en")
+    assert load_lexicon(path).entries == kept.entries
+    assert {e.graphemes[0]: (e.alias, e.ipa) for e in kept.entries} == {
+        "Tomás": ("toe mass", None),
+        "Aoife": (None, "\u02c8i\u02d0f\u0259"),
+    }
+    assert "the editor's note" in path.read_text(encoding="utf-8")
+
+
+def test_a_kept_entry_makes_the_lexicon_when_there_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.pls"
+    keep_entry(path, Entry(("Siobhan",), "Shiv awn"), "en-GB")
+    lexicon = load_lexicon(path)
+    assert lexicon.language == "en-GB"
+    assert lexicon.entries == (Entry(("Siobhan",), "Shiv awn"),)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp")]
