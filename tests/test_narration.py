@@ -134,6 +134,7 @@ def test_piper_is_the_default_engine_and_writes_every_output(piper_book: BuildRe
         "the-bell-tower.epub",
         "the-bell-tower.m3u8",
         "the-bell-tower.m4b",
+        "web",
     ]
     assert [c["audio"] for c in report["chapters"]] == [
         "audio/01-the-bell.mp3",

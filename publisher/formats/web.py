@@ -22,7 +22,7 @@ from typing import Literal
 
 from lxml import etree
 
-from publisher.formats.render import EPUB, XHTML, XML_LANG, Renderer, indent
+from publisher.formats.render import EPUB, XHTML, XML_LANG, Renderer, indent, sub
 from publisher.formats.typography import smart
 from publisher.formats.xhtml import SEMANTICS, section_file, text_direction
 from publisher.labels import label
@@ -86,20 +86,18 @@ def chapter_page(web: WebBook, number: int, pages: dict[str, str]) -> bytes:
     section = chapter.section
     meta = web.book.metadata
     html, body = _page(f"{section.display_title} · {meta.title}", meta.language)
-    skip = _sub(body, "a", "Skip to the text", href="#text", **{"class": "skip"})
+    skip = sub(body, "a", "Skip to the text", href="#text", **{"class": "skip"})
     _mark_ui(skip, meta.language)
     _player(body, web, number, chapter)
-    main = _sub(body, "main", id="text", tabindex="-1")
-    wrapper = _sub(main, "section", id=section.id, **{"aria-labelledby": section.heading_id})
+    main = sub(body, "main", id="text", tabindex="-1")
+    wrapper = sub(main, "section", id=section.id, **{"aria-labelledby": section.heading_id})
     if section.kind in SEMANTICS:
         wrapper.set("role", SEMANTICS[section.kind][1])
-    heading = _sub(
-        wrapper, "h1", smart(section.display_title, meta.language), id=section.heading_id
-    )
+    heading = sub(wrapper, "h1", smart(section.display_title, meta.language), id=section.heading_id)
     del heading
     Renderer(meta.language).content(wrapper, section.content)
     _chapter_links(
-        _sub(body, "footer"), web, number, "chapter-links-end", "Chapters, after the text"
+        sub(body, "footer"), web, number, "chapter-links-end", "Chapters, after the text"
     )
     data = {
         "book": web.identifier,
@@ -113,25 +111,25 @@ def chapter_page(web: WebBook, number: int, pages: dict[str, str]) -> bytes:
             if i.end_ms > i.start_ms
         ],
     }
-    _sub(body, "script", _json(data), type="application/json", id=DATA_ID)
-    _sub(body, "script", "", src=SCRIPT)
+    sub(body, "script", _json(data), type="application/json", id=DATA_ID)
+    sub(body, "script", "", src=SCRIPT)
     return _html(html, pages)
 
 
 def index_page(web: WebBook) -> bytes:
     meta = web.book.metadata
     html, body = _page(meta.title, meta.language)
-    main = _sub(body, "main", id="text", **{"class": "contents-page"})
-    _sub(main, "h1", meta.title, **{"class": "title"})
+    main = sub(body, "main", id="text", **{"class": "contents-page"})
+    sub(main, "h1", meta.title, **{"class": "title"})
     if meta.subtitle:
-        _sub(main, "p", meta.subtitle, **{"class": "subtitle"})
+        sub(main, "p", meta.subtitle, **{"class": "subtitle"})
     if meta.author:
-        _sub(main, "p", meta.author, **{"class": "author"})
-    resume = _sub(main, "p", id="resume", hidden="hidden")
+        sub(main, "p", meta.author, **{"class": "author"})
+    resume = sub(main, "p", id="resume", hidden="hidden")
     _mark_ui(resume, meta.language)
     contents, contents_lang = label("contents", meta.language)
-    nav = _sub(main, "nav", id="toc", **{"aria-labelledby": "toc-title"})
-    title = _sub(nav, "h2", contents, id="toc-title")
+    nav = sub(main, "nav", id="toc", **{"aria-labelledby": "toc-title"})
+    title = sub(nav, "h2", contents, id="toc-title")
     if contents_lang != meta.language:
         title.set("lang", contents_lang)
     _toc(nav, web.chapters)
@@ -142,76 +140,76 @@ def index_page(web: WebBook) -> bytes:
         "clips": [],
         "pages": {c.page: c.section.display_title for c in web.chapters},
     }
-    _sub(body, "script", _json(data), type="application/json", id=DATA_ID)
-    _sub(body, "script", "", src=SCRIPT)
+    sub(body, "script", _json(data), type="application/json", id=DATA_ID)
+    sub(body, "script", "", src=SCRIPT)
     return _html(html, {})
 
 
 def _player(body: etree._Element, web: WebBook, number: int, chapter: WebChapter) -> None:
     """The controls: a landmark of their own, so a screen reader can jump to them."""
     language = web.book.metadata.language
-    bar = _sub(body, "header", id="player", **{"class": "player"})
+    bar = sub(body, "header", id="player", **{"class": "player"})
     _chapter_links(bar, web, number, "chapter-links")
-    controls = _sub(bar, "div", role="group", **{"class": "controls", "aria-label": "Playback"})
+    controls = sub(bar, "div", role="group", **{"class": "controls", "aria-label": "Playback"})
     _mark_ui(controls, language)
     _button(controls, "play", "Play", "k")
     _button(controls, "previous", "Previous sentence", "")
     _button(controls, "next", "Next sentence", "")
-    speed = _sub(controls, "span", **{"class": "speed"})
-    _sub(speed, "label", "Speed", **{"for": "speed"})
-    select = _sub(speed, "select", id="speed")
+    speed = sub(controls, "span", **{"class": "speed"})
+    sub(speed, "label", "Speed", **{"for": "speed"})
+    select = sub(speed, "select", id="speed")
     for value in SPEEDS:
-        option = _sub(select, "option", f"{value}\N{MULTIPLICATION SIGN}", value=value)
+        option = sub(select, "option", f"{value}\N{MULTIPLICATION SIGN}", value=value)
         if value == "1":
             option.set("selected", "selected")
-    _sub(controls, "span", "", id="where", **{"class": "where"})
-    settings = _sub(bar, "div", role="group", **{"class": "settings", "aria-label": "Display"})
+    sub(controls, "span", "", id="where", **{"class": "where"})
+    settings = sub(bar, "div", role="group", **{"class": "settings", "aria-label": "Display"})
     _mark_ui(settings, language)
     _button(settings, "large", "Large text", "", pressed=True)
     _button(settings, "contrast", "High contrast", "", pressed=True)
     _button(settings, "announce", "Announce sentences", "", pressed=True)
     name = f"Narration of {chapter.section.display_title}"
-    _sub(
+    sub(
         bar, "audio", "", id="audio", controls="controls", preload="metadata",
         src=f"../{chapter.audio}", **{"aria-label": name},
     )  # fmt: skip
     # Said by a screen reader when the reader turns announcements on; empty otherwise.
-    _sub(bar, "div", "", id="announcer", **{"class": "visually-hidden", "aria-live": "polite"})
-    _mark_ui(_sub(bar, "p", "", id="status", role="status", **{"class": "status"}), language)
+    sub(bar, "div", "", id="announcer", **{"class": "visually-hidden", "aria-live": "polite"})
+    _mark_ui(sub(bar, "p", "", id="status", role="status", **{"class": "status"}), language)
 
 
 def _chapter_links(
     parent: etree._Element, web: WebBook, number: int, id_: str, name: str = "Chapters"
 ) -> None:
-    nav = _sub(parent, "nav", id=id_, **{"aria-label": name, "class": "chapters"})
+    nav = sub(parent, "nav", id=id_, **{"aria-label": name, "class": "chapters"})
     if number > 0:
         before = web.chapters[number - 1]
-        _sub(nav, "a", f"← {before.section.display_title}", href=before.page, rel="prev")
+        sub(nav, "a", f"← {before.section.display_title}", href=before.page, rel="prev")
     language = web.book.metadata.language
     contents, contents_lang = label("contents", language)
-    link = _sub(nav, "a", contents, href=INDEX)
+    link = sub(nav, "a", contents, href=INDEX)
     if contents_lang != language:
         link.set("lang", contents_lang)
     if number + 1 < len(web.chapters):
         after = web.chapters[number + 1]
-        _sub(nav, "a", f"{after.section.display_title} →", href=after.page, rel="next")
+        sub(nav, "a", f"{after.section.display_title} →", href=after.page, rel="next")
 
 
 def _toc(parent: etree._Element, chapters: Sequence[WebChapter]) -> None:
     """Nested as the sections are: chapters inside their part."""
-    top = _sub(parent, "ol")
+    top = sub(parent, "ol")
     lists = [top]
     for chapter in chapters:
         depth = min(chapter.section.depth, len(lists))
         while len(lists) > depth + 1:
             lists.pop()
         if depth == len(lists):
-            last = lists[-1][-1] if len(lists[-1]) else _sub(lists[-1], "li")
-            lists.append(_sub(last, "ol"))
-        item = _sub(lists[-1], "li")
-        _sub(item, "a", chapter.section.display_title, href=chapter.page)
+            last = lists[-1][-1] if len(lists[-1]) else sub(lists[-1], "li")
+            lists.append(sub(last, "ol"))
+        item = sub(lists[-1], "li")
+        sub(item, "a", chapter.section.display_title, href=chapter.page)
         minutes = round(chapter.timeline.duration_ms / 60000)
-        _sub(
+        sub(
             item,
             "span",
             f" ({minutes} min)" if minutes else " (under a minute)",
@@ -222,7 +220,7 @@ def _toc(parent: etree._Element, chapters: Sequence[WebChapter]) -> None:
 def _button(
     parent: etree._Element, id_: str, text: str, _key: str, *, pressed: bool = False
 ) -> None:
-    button = _sub(parent, "button", text, id=id_, type="button")
+    button = sub(parent, "button", text, id=id_, type="button")
     if pressed:
         button.set("aria-pressed", "false")
 
@@ -239,30 +237,19 @@ def _page(title: str, language: str) -> tuple[etree._Element, etree._Element]:
     html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML})  # type: ignore[dict-item]
     html.set("lang", language)
     html.set("dir", text_direction(language))
-    head = _sub(html, "head")
-    _sub(head, "meta", charset="utf-8")
-    _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
-    _sub(head, "meta", **{"http-equiv": "Content-Security-Policy", "content": POLICY})
-    _sub(head, "meta", name="referrer", content="no-referrer")
-    _sub(head, "title", title)
-    _sub(head, "link", rel="stylesheet", href=STYLE)
-    return html, _sub(html, "body")
+    head = sub(html, "head")
+    sub(head, "meta", charset="utf-8")
+    sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    sub(head, "meta", **{"http-equiv": "Content-Security-Policy", "content": POLICY})
+    sub(head, "meta", name="referrer", content="no-referrer")
+    sub(head, "title", title)
+    sub(head, "link", rel="stylesheet", href=STYLE)
+    return html, sub(html, "body")
 
 
 def _mark_ui(element: etree._Element, language: str) -> None:
     if language.split("-")[0].lower() != UI_LANGUAGE:
         element.set("lang", UI_LANGUAGE)
-
-
-def _sub(
-    parent: etree._Element, tag: str, text: str | None = None, **attributes: str
-) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{XHTML}}}{tag}")
-    for name, value in attributes.items():
-        element.set(name, value)
-    if text is not None:
-        element.text = text
-    return element
 
 
 def _json(data: object) -> str:

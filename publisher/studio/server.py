@@ -109,7 +109,8 @@ class Server(ThreadingHTTPServer):
 
     def start(self) -> threading.Thread:
         """Serve on a thread of its own (tests, and the studio's rebuilds alongside)."""
-        thread = threading.Thread(target=self.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for it, and tests start and stop many servers.
+        thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
         thread.start()
         return thread
 

@@ -29,7 +29,7 @@ from publisher.errors import ConfigError, PublisherError
 from publisher.formats.web import FOLDER, INDEX, WebChapter
 from publisher.model import Book, Clip, Section, Subheading, content_items
 from publisher.narration import AudioSettings, ProgressHook, say_utterance
-from publisher.pipeline import BuildReport, book_folder, publish
+from publisher.pipeline import BuildReport, book_folder, enabled_outputs, publish
 from publisher.speech.cast import Cast
 from publisher.speech.lexicon import LEXICON_FILE, Entry, Lexicon, keep_entry
 from publisher.studio.server import Reply, Site
@@ -91,6 +91,7 @@ class Studio:
 
     def __init__(self, config: BuildConfig, progress: ProgressHook | None = None) -> None:
         self.config = config
+        _can_proof(config)
         self.lexicon_path = _lexicon_path(config)
         self._work = threading.Lock()
         self._clips: OrderedDict[str, bytes] = OrderedDict()
@@ -169,9 +170,10 @@ class Studio:
         cast = self._cast()
         with self._work:
             said = say_utterance(self.report.book, cast, settings, sentence, self._cache())
+            clip = self._keep_clip(said.clip)
         return Reply.json(
             {
-                "clip": self._keep_clip(said.clip),
+                "clip": clip,
                 "said": said.text,
                 "spoken": said.spoken,
                 "seconds": round(said.clip.samples / said.clip.sample_rate, 2),
@@ -188,9 +190,10 @@ class Studio:
         text = settings.say(correction.word)
         pronunciations = settings.say.lexicon.phonemes()
         with self._work:
-            clip = cast.narrator.engine.synthesize(text, cast.narrator.voice, pronunciations)
+            spoken = cast.narrator.engine.synthesize(text, cast.narrator.voice, pronunciations)
+            clip = self._keep_clip(spoken)
         phonemes = correction.ipa or _phonemes(text, self.report.book.metadata.language)
-        return Reply.json({"clip": self._keep_clip(clip), "said": text, "phonemes": phonemes})
+        return Reply.json({"clip": clip, "said": text, "phonemes": phonemes})
 
     def keep(self, body: Mapping[str, Any]) -> Reply:
         correction = Correction.of(body)
@@ -263,6 +266,16 @@ class Studio:
         while len(self._clips) > KEPT_CLIPS:
             self._clips.popitem(last=False)
         return f"/api/clip/{name}.wav"
+
+
+def _can_proof(config: BuildConfig) -> None:
+    """Refuse at once, before a build, what would make a book the studio cannot show."""
+    settings = config.settings
+    if not settings.narration.enabled or "web" not in {o.name for o in enabled_outputs(settings)}:
+        raise ConfigError(
+            "the studio needs a narrated build with its web player: narration on, and "
+            "outputs.mp3 and outputs.web not off"
+        )
 
 
 def _lexicon_path(config: BuildConfig) -> Path:

@@ -184,3 +184,11 @@ def test_the_studio_writes_no_lexicon_outside_the_manuscript_s_folder(tmp_path: 
     result = run("studio", manuscript, "--lexicon", elsewhere, "--no-browser", "-o", tmp_path / "o")
     assert_one_line_error(result, "only beside the manuscript")
     assert not (tmp_path / "o").exists()
+
+
+def test_the_studio_refuses_a_build_without_narration_before_building(tmp_path: Path) -> None:
+    manuscript = write(tmp_path / "book" / "a.md", "# One\n\nA line.\n")
+    for option in (["--no-audio"], ["--set", "outputs.web=no"], ["--set", "outputs.mp3=no"]):
+        result = run("studio", manuscript, *option, "--no-browser", "-o", tmp_path / "o")
+        assert_one_line_error(result, "needs a narrated build")
+        assert not (tmp_path / "o").exists()
