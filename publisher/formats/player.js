@@ -147,7 +147,7 @@
     if (!inView(element)) {
       element.scrollIntoView({ block: "center", behavior: reduced.matches ? "auto" : "smooth" });
     }
-    if (where) where.textContent = (index + 1) + " / " + clips.length;
+    if (where) where.textContent = "Sentence " + (index + 1) + " of " + clips.length;
     if (announcing() && !audio.paused && announcer) announcer.textContent = element.textContent;
   }
 

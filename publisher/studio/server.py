@@ -15,6 +15,7 @@ import logging
 import mimetypes
 import re
 import secrets
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -91,6 +92,16 @@ class Server(ThreadingHTTPServer):
         self.site = site
         self.root = site.root.resolve()
         super().__init__((HOST, port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line, not a traceback: a browser that drops a connection (it seeked
+        elsewhere, the tab closed) is ordinary."""
+        del request
+        problem = sys.exc_info()[1]
+        if isinstance(problem, ConnectionError):
+            log.debug("%s went away", client_address)
+        else:
+            log.error("a request from %s failed: %r", client_address, problem)
 
     @property
     def port(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import threading
 import time
@@ -33,6 +34,8 @@ from publisher.pipeline import BuildReport, book_folder, enabled_outputs, publis
 from publisher.speech.cast import Cast
 from publisher.speech.lexicon import LEXICON_FILE, Entry, Lexicon, keep_entry
 from publisher.studio.server import Reply, Site
+
+log = logging.getLogger(__name__)
 
 LISTEN_REPORT = "listen-report.json"
 MAX_WORD = 100
@@ -117,6 +120,9 @@ class Studio:
             return self._route(method, path, body)
         except PublisherError as exc:
             return Reply.error(400, " ".join(str(exc).split()))
+        except Exception as exc:  # an engine may fail in any way: say so, keep serving
+            log.exception("the studio failed on %s %s", method, path)
+            return Reply.error(500, f"unexpected {type(exc).__name__}: {exc} (a bug)")
 
     def _route(self, method: str, path: str, body: Mapping[str, Any]) -> Reply:
         routes = {
@@ -133,8 +139,9 @@ class Studio:
         if (method, path) in routes:
             return routes[(method, path)]()
         clip = re.fullmatch(r"/api/clip/(\d+)\.wav", path)
-        if method == "GET" and clip and clip.group(1) in self._clips:
-            return Reply(200, self._clips[clip.group(1)], "audio/wav")
+        said = self._clips.get(clip.group(1)) if clip and method == "GET" else None
+        if said is not None:
+            return Reply(200, said, "audio/wav")
         return Reply.error(404, "no such thing here")
 
     def rewrite(self, url_path: str, page: bytes) -> bytes:
