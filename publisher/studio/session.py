@@ -27,6 +27,7 @@ from typing import Any
 from publisher.cache import SentenceCache
 from publisher.config import BuildConfig
 from publisher.errors import ConfigError, PublisherError
+from publisher.files import write_whole
 from publisher.formats.web import FOLDER, INDEX, WebChapter
 from publisher.model import Book, Clip, Section, Subheading, content_items
 from publisher.narration import AudioSettings, ProgressHook, say_utterance
@@ -103,9 +104,9 @@ class Studio:
         self._lexicon: Lexicon | None = None  # the lexicon since a correction was kept
         # A build replaces the book folder, and with it the proof-listener's report on the
         # audio it replaces: read it first.
-        heard = _listen_report(book_folder(config))
+        self._heard: dict[str, Any] = _listen_report(book_folder(config))
         self.report = self._build(progress)
-        self.flagged = _flagged(self.report, heard)
+        self.flagged = _flagged(self.report, self._heard)
 
     # --- what the page asks ---
 
@@ -234,6 +235,11 @@ class Studio:
 
     def _build(self, progress: ProgressHook | None = None) -> BuildReport:
         report = publish(self.config, progress)
+        if self._heard:
+            # Kept across the studio's builds, so the list of what to proof survives
+            # until the next `publisher check --listen`.
+            text = json.dumps(self._heard, indent=2, ensure_ascii=False) + "\n"
+            write_whole(report.folder / LISTEN_REPORT, text.encode())
         if report.narrator is None or "web" not in report.outputs:
             raise ConfigError(
                 "the studio needs a narrated build with its web player "
@@ -311,6 +317,13 @@ def _listen_report(folder: Path) -> dict[str, Any]:
 def _flagged(report: BuildReport, data: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The sentences the proof-listener flagged that this build still has, each with the
     page it is on."""
+    # A flagged sentence's word to fill in: a lexicon candidate (a word misheard again and
+    # again), as the text writes it; else its longest misheard word.
+    candidates = {
+        str(c.get("word", "")).lower(): str(c.get("written") or c.get("word", ""))
+        for c in data.get("candidates", [])
+        if isinstance(c, dict)
+    }
     pages = {}
     for chapter in report.chapters:
         page = WebChapter(chapter.section, chapter.href, chapter.timeline).page
@@ -325,10 +338,16 @@ def _flagged(report: BuildReport, data: Mapping[str, Any]) -> list[dict[str, Any
                     "page": pages[str(item["id"])],
                     "said": str(item.get("said", "")),
                     "heard": str(item.get("heard", "")),
-                    "words": [str(w) for w in item.get("wrong_words", [])],
+                    "words": _suggested(item.get("wrong_words", []), candidates),
                 }
             )
     return flagged
+
+
+def _suggested(wrong: object, candidates: Mapping[str, str]) -> list[str]:
+    words = [str(w) for w in wrong] if isinstance(wrong, list) else []
+    known = [candidates[w.lower()] for w in words if w.lower() in candidates]
+    return known + sorted((w for w in words if w.lower() not in candidates), key=len, reverse=True)
 
 
 def _sentences_with(book: Book, word: str) -> int:

@@ -159,6 +159,9 @@ def test_a_name_corrected_in_the_studio_is_heard_kept_and_rebuilt_alone(
     page.click("#studio-rebuild")
     until(page, f"{STATUS}.startsWith('Rebuilt')", timeout=60)
     report = json.loads((session.report.folder / "report.json").read_text(encoding="utf-8"))
+    # What the proof-listener found is still there for the next session.
+    kept = json.loads((session.report.folder / "listen-report.json").read_text(encoding="utf-8"))
+    assert kept["flagged"] and all("Siobhan" in f["said"] for f in kept["flagged"])
     assert report["cache"]["misses"] == 1, report["cache"]  # 3 with the name, 2 heard
     assert f"{report['cache']['misses']} sentences narrated" in page.text_content("#studio-status")
     context.close()
