@@ -96,6 +96,7 @@ def chapter_page(web: WebBook, number: int, pages: dict[str, str]) -> bytes:
     heading = sub(wrapper, "h1", smart(section.display_title, meta.language), id=section.heading_id)
     del heading
     Renderer(meta.language).content(wrapper, section.content)
+    _close_heading_gaps(wrapper)
     _chapter_links(
         sub(body, "footer"), web, number, "chapter-links-end", "Chapters, after the text"
     )
@@ -176,6 +177,18 @@ def _player(body: etree._Element, web: WebBook, number: int, chapter: WebChapter
     # Said by a screen reader when the reader turns announcements on; empty otherwise.
     sub(bar, "div", "", id="announcer", **{"class": "visually-hidden", "aria-live": "polite"})
     _mark_ui(sub(bar, "p", "", id="status", role="status", **{"class": "status"}), language)
+
+
+def _close_heading_gaps(wrapper: etree._Element) -> None:
+    """The page's own heading is its h1, so the levels under it run on from h2 without a
+    gap: a source whose chapter was an h2 had its subheadings at h3, and a screen reader's
+    list of headings should not skip a level."""
+    names = [f"{{{XHTML}}}h{n}" for n in range(2, 7)]
+    headings = list(wrapper.iter(*names))
+    used = sorted({int(etree.QName(h).localname[1]) for h in headings})
+    level = {old: new for new, old in enumerate(used, 2)}
+    for heading in headings:
+        heading.tag = f"{{{XHTML}}}h{level[int(etree.QName(heading).localname[1])]}"
 
 
 def _chapter_links(

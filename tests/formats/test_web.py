@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,10 @@ Up the hill stood a house. Its door was blue, and <b>its</b> windows were dark.
 ## The Road
 
 The road ran west. See [the map](https://example.org/map).
+
+#### A detail of the road
+
+It was paved once.
 """
 
 
@@ -161,3 +166,13 @@ def test_publisher_check_measures_the_player_and_it_is_off_by_a_setting(
     assert "web" not in report.outputs and not (report.folder / "web").exists()
     silent = publish(BuildConfig(manuscript, tmp_path / "quiet", {"narration.enabled": False}))
     assert "web" not in silent.outputs
+
+
+def test_no_page_skips_a_heading_level(book: BuildReport) -> None:
+    """Each page's heading is its h1; a subheading two levels down in the manuscript is
+    still the page's h2, as a screen reader's list of headings expects."""
+    for path in pages(book):
+        levels = [int(h.tag[1]) for h in html.parse(str(path)).iter("h1", "h2", "h3", "h4")]
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in pairwise(levels)), path.name
+    road = next(p for p in pages(book) if "the-road" in p.name)
+    assert html.parse(str(road)).xpath("//h2/text()") == ["A detail of the road"]
