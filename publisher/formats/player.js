@@ -159,8 +159,12 @@
   function play() {
     var started = audio.play();
     if (started && started.catch) {
-      started.catch(function () {
-        if (status) status.textContent = "Press Play or Space to start.";
+      started.catch(function (error) {
+        // Refused until the reader presses something (autoplay); a pause that came
+        // first (AbortError) is not worth a word.
+        if (status && error && error.name === "NotAllowedError") {
+          status.textContent = "Press Play or Space to start.";
+        }
       });
     }
   }
@@ -206,6 +210,15 @@
   }
 
   // --- controls ---
+
+  // A phone's lock screen and a headset's buttons: play, pause, and by sentence.
+  if ("mediaSession" in navigator && window.MediaMetadata) {
+    navigator.mediaSession.metadata = new MediaMetadata({
+      title: data.title, artist: data.author || "", album: data.bookTitle || "",
+    });
+    navigator.mediaSession.setActionHandler("previoustrack", function () { move(-1); });
+    navigator.mediaSession.setActionHandler("nexttrack", function () { move(1); });
+  }
 
   playButton.addEventListener("click", function () {
     if (audio.paused) play();

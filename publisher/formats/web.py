@@ -104,6 +104,8 @@ def chapter_page(web: WebBook, number: int, pages: dict[str, str]) -> bytes:
         "book": web.identifier,
         "chapter": section.id,
         "title": section.display_title,
+        "bookTitle": meta.title,
+        "author": meta.author,
         "announce": web.announce,
         "next": web.chapters[number + 1].page if number + 1 < len(web.chapters) else None,
         "clips": [
@@ -164,8 +166,11 @@ def _player(body: etree._Element, web: WebBook, number: int, chapter: WebChapter
         if value == "1":
             option.set("selected", "selected")
     sub(controls, "span", "", id="where", **{"class": "where"})
-    settings = sub(bar, "div", role="group", **{"class": "settings", "aria-label": "Display"})
-    _mark_ui(settings, language)
+    # Folded away until wanted: on a phone the controls would otherwise fill the screen.
+    display = sub(bar, "details", **{"class": "display"})
+    _mark_ui(display, language)
+    sub(display, "summary", "Display and announcements", id="display")
+    settings = sub(display, "div", role="group", **{"class": "settings", "aria-label": "Display"})
     _button(settings, "large", "Large text", "", pressed=True)
     _button(settings, "contrast", "High contrast", "", pressed=True)
     _button(settings, "announce", "Announce sentences", "", pressed=True)
