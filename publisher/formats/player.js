@@ -77,7 +77,8 @@
 
   function showResume() {
     var resume = document.getElementById("resume");
-    if (!resume || !place || !data.pages || !(place.page in data.pages)) return;
+    if (!resume || !place || !data.pages) return;
+    if (!Object.prototype.hasOwnProperty.call(data.pages, place.page)) return;
     var link = document.createElement("a");
     link.href = place.page;
     link.textContent =
