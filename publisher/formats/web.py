@@ -155,9 +155,9 @@ def _player(body: etree._Element, web: WebBook, number: int, chapter: WebChapter
     _chapter_links(bar, web, number, "chapter-links")
     controls = sub(bar, "div", role="group", **{"class": "controls", "aria-label": "Playback"})
     _mark_ui(controls, language)
-    _button(controls, "play", "Play", "k")
-    _button(controls, "previous", "Previous sentence", "")
-    _button(controls, "next", "Next sentence", "")
+    _button(controls, "play", "Play")
+    _button(controls, "previous", "Previous sentence")
+    _button(controls, "next", "Next sentence")
     speed = sub(controls, "span", **{"class": "speed"})
     sub(speed, "label", "Speed", **{"for": "speed"})
     select = sub(speed, "select", id="speed")
@@ -171,9 +171,9 @@ def _player(body: etree._Element, web: WebBook, number: int, chapter: WebChapter
     _mark_ui(display, language)
     sub(display, "summary", "Display and announcements", id="display")
     settings = sub(display, "div", role="group", **{"class": "settings", "aria-label": "Display"})
-    _button(settings, "large", "Large text", "", pressed=True)
-    _button(settings, "contrast", "High contrast", "", pressed=True)
-    _button(settings, "announce", "Announce sentences", "", pressed=True)
+    _button(settings, "large", "Large text", pressed=True)
+    _button(settings, "contrast", "High contrast", pressed=True)
+    _button(settings, "announce", "Announce sentences", pressed=True)
     name = f"Narration of {chapter.section.display_title}"
     sub(
         bar, "audio", "", id="audio", controls="controls", preload="metadata",
@@ -235,9 +235,8 @@ def _toc(parent: etree._Element, chapters: Sequence[WebChapter]) -> None:
         )
 
 
-def _button(
-    parent: etree._Element, id_: str, text: str, _key: str, *, pressed: bool = False
-) -> None:
+def _button(parent: etree._Element, id_: str, text: str, *, pressed: bool = False) -> None:
+    """A button; a toggle says whether it is on (``aria-pressed``, set by the script)."""
     button = sub(parent, "button", text, id=id_, type="button")
     if pressed:
         button.set("aria-pressed", "false")
