@@ -147,8 +147,9 @@ class _Handler(BaseHTTPRequestHandler):
         if site.api is None or not url.path.startswith("/api/"):
             self._fail(HTTPStatus.METHOD_NOT_ALLOWED, "only reading here")
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
+        given = self.headers.get("Content-Length") or "0"
+        length = int(given) if given.isdigit() else -1
+        if not 0 <= length <= MAX_BODY:
             self._fail(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too large")
             return
         try:
@@ -167,7 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.server.site
         url = urlsplit(self.path)
         if site.guarded and url.path == "/" and "token" in parse_qs(url.query):
-            self._enter(parse_qs(url.query)["token"][0])
+            if self._own_host():
+                self._enter(parse_qs(url.query)["token"][0])
             return
         if not self._allowed(write=False):
             return
@@ -252,9 +254,7 @@ class _Handler(BaseHTTPRequestHandler):
         (a cookie, set when the browser first comes with it) and, to change anything,
         from our own page (its Origin) carrying the token in a header too."""
         server = self.server
-        host = self.headers.get("Host", "")
-        if host not in {f"{HOST}:{server.port}", f"localhost:{server.port}"}:
-            self._fail(HTTPStatus.FORBIDDEN, "wrong host")
+        if not self._own_host():
             return False
         if not server.site.guarded:
             return True
@@ -270,6 +270,13 @@ class _Handler(BaseHTTPRequestHandler):
                 self._fail(HTTPStatus.FORBIDDEN, "only the studio's own page may change things")
                 return False
         return True
+
+    def _own_host(self) -> bool:
+        port = self.server.port
+        if self.headers.get("Host", "") in {f"{HOST}:{port}", f"localhost:{port}"}:
+            return True
+        self._fail(HTTPStatus.FORBIDDEN, "wrong host")
+        return False
 
     def _enter(self, given: str) -> None:
         site = self.server.site
@@ -301,6 +308,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
 
     def _fail(self, status: HTTPStatus, message: str) -> None:
+        # A refused request's body may be left unread: no further request on this
+        # connection could be told from it.
+        self.close_connection = True
         self._reply(Reply.error(status, message))
 
     def _common_headers(self) -> None:

@@ -147,6 +147,10 @@ def test_changes_come_only_from_the_studio_s_own_page(guarded: Server) -> None:
     assert ask(guarded, "/api/keep", "POST", without, b"{}")[0] == 403
     assert ask(guarded, "/api/keep", "POST", own, b"[1, 2]")[0] == 400
     assert ask(guarded, "/api/keep", "POST", own, b"{not json")[0] == 400
+    wrong_length = {**own, "Content-Length": "-1"}
+    assert ask(guarded, "/api/keep", "POST", wrong_length, b"{}")[0] == 413
+    elsewhere = {"Host": "attacker.example"}
+    assert ask(guarded, f"/?token={token}", headers=elsewhere)[0] == 403
 
 
 def test_two_tabs_are_answered_at_once(guarded: Server) -> None:
