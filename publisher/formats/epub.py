@@ -44,7 +44,16 @@ from publisher.formats.xhtml import (
     title_document,
 )
 from publisher.labels import label
-from publisher.model import Book, Figure, Metadata, PageBreak, Paragraph, Subheading, content_items
+from publisher.model import (
+    Book,
+    Figure,
+    Metadata,
+    PageBreak,
+    Paragraph,
+    Section,
+    Subheading,
+    content_items,
+)
 from publisher.version import __version__
 
 _IDENTIFIER_NAMESPACE = uuid.UUID("5b0d1f0e-6a77-4f39-9a1c-3c8e0a4f2b11")
@@ -291,9 +300,13 @@ def page_list(book: Book) -> tuple[tuple[str, str], ...]:
 
 
 def _figures(book: Book) -> list[Figure]:
+    return [figure for section in book.sections for figure in pictures(section)]
+
+
+def pictures(section: Section) -> list[Figure]:
+    """The section's figures that have a picture to package (not only a description)."""
     return [
         item
-        for section in book.sections
         for item in content_items(section.content)
         if isinstance(item, Figure) and item.image is not None
     ]

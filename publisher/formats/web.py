@@ -22,11 +22,12 @@ from typing import Literal
 
 from lxml import etree
 
+from publisher.formats.epub import pictures
 from publisher.formats.render import EPUB, XHTML, XML_LANG, Renderer, indent, sub
 from publisher.formats.typography import smart
 from publisher.formats.xhtml import SEMANTICS, section_file, text_direction
 from publisher.labels import label
-from publisher.model import Book, ChapterTimeline, Figure, Section, content_items
+from publisher.model import Book, ChapterTimeline, Section
 from publisher.output import Staging
 
 Announce = Literal["off", "polite"]
@@ -71,7 +72,7 @@ def write_web(web: WebBook, staging: Staging) -> tuple[str, ...]:
     pages = {section_file(c.section): c.page for c in web.chapters}
     for number, chapter in enumerate(web.chapters):
         written.append(_write(staging, chapter.page, chapter_page(web, number, pages)))
-        for figure in _pictures(chapter.section):
+        for figure in pictures(chapter.section):
             assert figure.image is not None and figure.href is not None
             written.append(_write(staging, figure.href, figure.image.data))
     for asset in (SCRIPT, STYLE):
@@ -240,14 +241,6 @@ def _button(parent: etree._Element, id_: str, text: str, *, pressed: bool = Fals
     button = sub(parent, "button", text, id=id_, type="button")
     if pressed:
         button.set("aria-pressed", "false")
-
-
-def _pictures(section: Section) -> list[Figure]:
-    return [
-        i
-        for i in content_items(section.content)
-        if isinstance(i, Figure) and i.image is not None and i.href is not None
-    ]
 
 
 def _page(title: str, language: str) -> tuple[etree._Element, etree._Element]:

@@ -22,6 +22,7 @@ from publisher.listen.book import NarratedBook, Unit
 from publisher.listen.compare import SIGN_WORDS, Hearing, Miss, compare, words
 from publisher.listen.transcribe import Heard
 from publisher.speech.normalize import Normalizer
+from publisher.speech.phonemes import espeak_ipa
 
 REPORT = "listen-report.json"
 SUGGESTIONS = "lexicon-suggestions.pls"
@@ -147,22 +148,14 @@ def _forgive(hearing: Hearing, alike: Callable[[str, str], bool]) -> Hearing:
 
 def _sounds_alike(language: str) -> Callable[[str, str], bool]:
     """Two spellings of one sound, by the phonemes eSpeak (Piper's own) gives them."""
-    primary = language.split("-")[0].lower()
-    voice = "en-us" if language.lower() == "en-us" else primary
-    try:
-        from piper.phonemize_espeak import EspeakPhonemizer
-
-        phonemizer = EspeakPhonemizer()
-        phonemizer.phonemize(voice, "test")
-    except Exception:  # no eSpeak voice for this language: nothing sounds alike
+    ipa = espeak_ipa(language)
+    if ipa is None:  # no eSpeak voice for this language: nothing sounds alike
         return lambda _a, _b: False
-
     cache: dict[str, str] = {}
 
     def sound(text: str) -> str:
         if text not in cache:
-            phonemes = phonemizer.phonemize(voice, text)
-            cache[text] = "".join(p for s in phonemes for p in s if p not in "ˈˌ ")
+            cache[text] = "".join(p for p in ipa(text) if p not in "ˈˌ ")
         return cache[text]
 
     return lambda a, b: sound(a) == sound(b)

@@ -34,6 +34,7 @@ from publisher.narration import AudioSettings, ProgressHook, say_utterance
 from publisher.pipeline import BuildReport, book_folder, enabled_outputs, publish
 from publisher.speech.cast import Cast
 from publisher.speech.lexicon import LEXICON_FILE, Entry, Lexicon, keep_entry
+from publisher.speech.phonemes import espeak_ipa
 from publisher.studio.server import Reply, Site
 
 log = logging.getLogger(__name__)
@@ -200,7 +201,8 @@ class Studio:
         with self._work:
             spoken = cast.narrator.engine.synthesize(text, cast.narrator.voice, pronunciations)
             clip = self._keep_clip(spoken)
-        phonemes = correction.ipa or _phonemes(text, self.report.book.metadata.language)
+        ipa = espeak_ipa(self.report.book.metadata.language)
+        phonemes = correction.ipa or ((ipa(text) or None) if ipa else None)
         return Reply.json({"clip": clip, "said": text, "phonemes": phonemes})
 
     def keep(self, body: Mapping[str, Any]) -> Reply:
@@ -359,18 +361,6 @@ def _texts(section: Section) -> list[str]:
     texts = [section.display_title, *(s.text for s in section.sentences)]
     texts += [i.text for i in content_items(section.content) if isinstance(i, Subheading)]
     return texts
-
-
-def _phonemes(text: str, language: str) -> str | None:
-    """eSpeak NG's IPA for the text (Piper's own phonemizer), or None without it."""
-    try:
-        from piper.phonemize_espeak import EspeakPhonemizer
-
-        voice = "en-us" if language.lower() == "en-us" else language.split("-")[0].lower()
-        sentences = EspeakPhonemizer().phonemize(voice, text)
-    except Exception:  # no eSpeak voice for the language
-        return None
-    return " ".join("".join(s) for s in sentences).strip() or None
 
 
 def _wav(clip: Clip) -> bytes:
